@@ -1,0 +1,73 @@
+// Cluster messages exchanged between cores. The wire codec (@hbd/wire) adds the envelope
+// (protocol version, cluster, sender, generation, sequence number, config digest, HMAC).
+//
+// APPEND-ONLY: MESSAGE_TYPE_CODES is the on-the-wire type number. Never renumber or reuse a
+// code; a new message kind gets the next free number. Old codes stay reserved forever.
+
+import type { GroupId, NodeName } from './ids';
+
+/** A node's status as advertised in its heartbeats (Heartbeat's vocabulary, include/heartbeat.h). */
+export type AdvertisedStatus = 'init' | 'up' | 'active' | 'leaving';
+
+/** What one node says about one group it holds or is moving. */
+export interface GroupClaim {
+  readonly group: GroupId;
+  /** starting/started/stopping on the sender; 'failed' = a start failed here and was rolled back. */
+  readonly state: 'starting' | 'started' | 'stopping' | 'failed' | 'unclean';
+  /** Takeover epoch: bumped by every node that takes the group; the higher epoch wins a split brain. */
+  readonly epoch: number;
+}
+
+export interface HeartbeatMessage {
+  readonly type: 'heartbeat';
+  readonly status: AdvertisedStatus;
+  /** How many configured ping targets the sender reaches (ipfail). */
+  readonly pingReachable: number;
+  readonly claims: readonly GroupClaim[];
+}
+
+/** Reliable control messages carry an id, are acknowledged, and are resent until acked or the peer dies. */
+interface Reliable {
+  readonly msgId: number;
+}
+
+/** "Release these groups to me" (standby of the peer, takeover, failback). */
+export interface GroupRequestMessage extends Reliable {
+  readonly type: 'groupRequest';
+  readonly groups: readonly GroupId[];
+  readonly reason: 'takeover' | 'standby' | 'failback' | 'ipfail';
+}
+
+/** "I have stopped these groups; you may start them" (hand-over done). */
+export interface GroupReleasedMessage extends Reliable {
+  readonly type: 'groupReleased';
+  readonly groups: readonly GroupId[];
+  readonly to: NodeName;
+}
+
+/** "I am shutting down cleanly; my groups are stopped" (so peers take over now, not after deadtime). */
+export interface LeavingMessage extends Reliable {
+  readonly type: 'leaving';
+}
+
+export interface AckMessage {
+  readonly type: 'ack';
+  readonly msgId: number;
+}
+
+export type ClusterMessage =
+  | HeartbeatMessage
+  | GroupRequestMessage
+  | GroupReleasedMessage
+  | LeavingMessage
+  | AckMessage;
+
+export type ClusterMessageType = ClusterMessage['type'];
+
+export const MESSAGE_TYPE_CODES: { readonly [K in ClusterMessageType]: number } = {
+  heartbeat: 1,
+  groupRequest: 2,
+  groupReleased: 3,
+  leaving: 4,
+  ack: 5,
+};
