@@ -93,3 +93,39 @@ export interface BootInfo {
   /** The last generation persisted on disk (0 if none). The core persists previous + 1 before sending. */
   readonly previousGeneration: number;
 }
+
+/**
+ * A read-only snapshot of one node's picture of the cluster: what `hbctl status` prints and what
+ * the simulator's invariants read. Produced by `describeNode(state)`.
+ */
+export interface NodeView {
+  readonly localNode: NodeName;
+  readonly generation: number;
+  readonly nowMs: AtMs;
+  readonly status: 'init' | 'up' | 'active' | 'leaving' | 'stopped';
+  readonly nodes: readonly {
+    readonly name: NodeName;
+    readonly status: 'init' | 'up' | 'active' | 'dead' | 'leaving';
+    readonly generation: number | null;
+    readonly lastHeardAtMs: AtMs | null;
+    readonly pingReachable: number | null;
+    readonly links: readonly { readonly link: string; readonly status: 'up' | 'dead'; readonly lastHeardAtMs: AtMs | null }[];
+  }[];
+  readonly pingTargets: readonly { readonly name: string; readonly status: 'up' | 'dead'; readonly lastHeardAtMs: AtMs | null }[];
+  readonly quorum: { readonly reachable: number; readonly total: number; readonly hasQuorum: boolean };
+  readonly groups: readonly {
+    readonly id: GroupId;
+    readonly preferredNode: NodeName;
+    /** Who this node believes holds the group (itself included), null if nobody. */
+    readonly owner: NodeName | null;
+    readonly localState: 'stopped' | 'starting' | 'started' | 'stopping' | 'failed' | 'unclean';
+    readonly epoch: number;
+    readonly members: readonly { readonly token: string; readonly state: 'stopped' | 'starting' | 'started' | 'stopping' | 'failed' }[];
+  }[];
+}
+
+// The engine's entry points, implemented in engine.ts:
+//   createNode(config: ClusterConfig, boot: BootInfo): StepResult<NodeState>
+//   step(state: NodeState, input: Input): StepResult<NodeState>
+//   describeNode(state: NodeState): NodeView
+// NodeState is opaque to the shell and the simulator (plain data, structurally cloneable).
