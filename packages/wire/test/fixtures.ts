@@ -1,0 +1,70 @@
+// Shared test fixtures: the Node HMAC (tests may use node:crypto; the package may not), sample
+// configurations and fast-check arbitraries for every ClusterMessage kind.
+
+import { createHmac } from 'node:crypto';
+import fc from 'fast-check';
+import type { AckMessage, ClusterMessage, GroupClaim, GroupReleasedMessage, GroupRequestMessage, HeartbeatMessage, LeavingMessage } from '@hbd/core';
+import type { Hmac } from '../src/auth';
+import type { CapacityConfig } from '../src/capacity';
+import type { OutgoingPacket } from '../src/packet-codec';
+
+/** Same body as packages/daemon/src/node-hmac.ts. */
+export const nodeHmac: Hmac = (method, key, data) => new Uint8Array(createHmac(method, key).update(data).digest());
+
+/** A sha256-style digest: the longest digest format we expect from @hbd/config. */
+export const DIGEST = 'a3f1c2e4b5d6978812345678deadbeefcafebabe0123456789abcdef01234567';
+
+/** Two nodes, three groups, one ping node, `auth 1` / `1 sha1 secretkey` — the tutorial cluster. */
+export function twoNodeConfig(overrides: Partial<CapacityConfig> = {}): CapacityConfig {
+  return {
+    clusterName: 'linux-ha',
+    nodes: ['master1', 'master2'],
+    digest: DIGEST,
+    auth: { activeIndex: 1, keys: [{ index: 1, method: 'sha1', key: 'secretkey' }] },
+    groups: [{ id: '192.168.42.14' }, { id: 'IPaddr::192.168.42.15/24/eth0' }, { id: 'drbddisk::r0' }],
+    pingTargets: [{ name: '192.168.42.1' }],
+    ...overrides,
+  };
+}
+
+export function withAuth(method: 'sha1' | 'md5' | 'crc', config: CapacityConfig = twoNodeConfig()): CapacityConfig {
+  return { ...config, auth: { activeIndex: 1, keys: [{ index: 1, method, key: method === 'crc' ? '' : 'secretkey' }] } };
+}
+
+export function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex');
+}
+
+const nodeName = fc.string({ minLength: 1, maxLength: 12, unit: 'grapheme' });
+const groupId = fc.string({ minLength: 1, maxLength: 24, unit: 'binary' });
+const count = fc.maxSafeNat();
+
+const claim: fc.Arbitrary<GroupClaim> = fc.record({
+  group: groupId,
+  state: fc.constantFrom('starting', 'started', 'stopping', 'failed', 'unclean'),
+  epoch: count,
+});
+
+export const heartbeatArb: fc.Arbitrary<HeartbeatMessage> = fc.record({
+  type: fc.constant('heartbeat'),
+  status: fc.constantFrom('init', 'up', 'active', 'leaving'),
+  pingReachable: fc.nat({ max: 64 }),
+  claims: fc.array(claim, { maxLength: 8 }),
+});
+
+export const messageArb: fc.Arbitrary<ClusterMessage> = fc.oneof(
+  heartbeatArb,
+  fc.record<GroupRequestMessage>({
+    type: fc.constant('groupRequest'),
+    msgId: count,
+    groups: fc.array(groupId, { maxLength: 8 }),
+    reason: fc.constantFrom('takeover', 'standby', 'failback', 'ipfail'),
+  }),
+  fc.record<GroupReleasedMessage>({ type: fc.constant('groupReleased'), msgId: count, groups: fc.array(groupId, { maxLength: 8 }), to: nodeName }),
+  fc.record<LeavingMessage>({ type: fc.constant('leaving'), msgId: count }),
+  fc.record<AckMessage>({ type: fc.constant('ack'), msgId: count }),
+);
+
+export function packetArb(nodes: readonly string[]): fc.Arbitrary<OutgoingPacket> {
+  return fc.record({ from: fc.constantFrom(...nodes), generation: count, seq: count, message: messageArb });
+}
