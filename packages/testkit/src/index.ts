@@ -1,1 +1,3 @@
 export * from './real-test-gate';
+export * from './run-command';
+export * from './netns';
