@@ -2,7 +2,10 @@
 // This is the contract between @hbd/config (producer) and the core, daemon and CLI (consumers).
 // Durations are milliseconds (`…Ms`), names are lower-cased as Heartbeat does.
 
-/** Where a diagnostic or a config element came from: 1-based line and column. */
+/**
+ * Where a diagnostic or a config element came from: 1-based line and column. Line 0 (column 0)
+ * means the file as a whole (e.g. "no node lines"). `endColumn` is one past the last character.
+ */
 export interface SourceLocation {
   readonly file: string; // base name as the user knows it: "ha.cf", "haresources", "authkeys"
   readonly line: number;
