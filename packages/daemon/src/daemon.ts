@@ -1,0 +1,517 @@
+// hbd assembled: media and codec, the runtime around the engine, the control socket, logging,
+// shutdown and reload. `startDaemon` resolves once the node is running; signals are wired by the
+// command line (bin/hbd.ts), so tests can start several daemons in one process.
+
+import os from 'node:os';
+import type { ClusterConfig } from '@hbd/config';
+import type { AdminRequest, ClusterEvent, NodeView } from '@hbd/core';
+import {
+  IpcError,
+  buildStatusDocument,
+  type AdminResult,
+  type NodeListResult,
+  type ResourceListResult,
+  type StatusDocument,
+} from '@hbd/ipc';
+import { checkHeartbeatCapacity, createCodec, type Hmac } from '@hbd/wire';
+import { createControlServer, type ControlServer, type ControlSession } from './control-server';
+import {
+  controlSocketPath,
+  haclientGid,
+  prepareRunDir,
+  removeRunFiles,
+  secureSocket,
+  writePidFile,
+} from './control-socket-file';
+import { eventMessage, eventMessageContext, type EventMessageContext } from './event-messages';
+import { FailoverTracker } from './failover-tracker';
+import { seconds } from './format';
+import { createGenerationStore } from './generation-store';
+import type { DaemonLog } from './logger';
+import { planMedia, type InterfaceTable } from './media';
+import { createMessenger, type DaemonMessenger } from './messenger';
+import { createMonotonicClock } from './monotonic-clock';
+import { nodeHmac } from './node-hmac';
+import { createNoFencer } from './node-fencer';
+import { createPingProber } from './ping-prober';
+import type { Clock, GenerationStore, Prober, ResourceRunner } from './ports';
+import { createResourceRunner } from './resource-runner';
+import { Runtime, type AdminCompletion, type Engine } from './runtime';
+import { StallDetector } from './stall-detector';
+import { createUdpTransport, type UdpTransport } from './udp-transport';
+
+export const HBD_VERSION = '0.1.0';
+
+/** Start-up refused: the message is for the operator (no stack trace). */
+export class DaemonStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DaemonStartError';
+  }
+}
+
+export type ReloadResult =
+  | { readonly ok: true; readonly config: ClusterConfig; readonly warnings: readonly string[] }
+  | { readonly ok: false; readonly errors: readonly string[] };
+
+export interface DaemonOptions<S> {
+  readonly config: ClusterConfig;
+  readonly configDir: string;
+  readonly localNode: string;
+  readonly stateDir: string;
+  readonly runDir: string;
+  readonly engine: Engine<S>;
+  readonly log: DaemonLog;
+  /** Bind ucast/bcast sockets to this address instead of the interface's (several nodes on one host). */
+  readonly bindAddress?: string;
+  /** SIGHUP: re-read the configuration directory. */
+  readonly reloadConfig?: () => Promise<ReloadResult>;
+  readonly hmac?: Hmac;
+  readonly interfaces?: InterfaceTable;
+  readonly clock?: Clock;
+  readonly runner?: ResourceRunner;
+  readonly prober?: Prober;
+  readonly generations?: GenerationStore;
+  /** How long SIGTERM waits for the groups to stop; default from the stop timeouts. */
+  readonly shutdownTimeoutMs?: number;
+  /** Stall reporting threshold; default warntime. */
+  readonly stallThresholdMs?: number;
+}
+
+export interface Daemon {
+  readonly localNode: string;
+  readonly socketPath: string;
+  readonly pid: number;
+  status(): StatusDocument;
+  /** Stops local groups, tells peers, closes everything; resolves with the exit status (0 clean). */
+  shutdown(reason: string): Promise<number>;
+  reload(): Promise<void>;
+  /** Resolves with the exit status when the daemon stopped for any reason (shutdown or fatal error). */
+  readonly stopped: Promise<number>;
+}
+
+const MAX_PENDING_ADMIN = 16;
+const STATUS_PUSH_MIN_INTERVAL_MS = 250;
+const STATUS_PUSH_REFRESH_MS = 1000;
+
+function defaultShutdownTimeoutMs(config: ClusterConfig): number {
+  const resources = config.groups.reduce((sum, group) => sum + group.resources.length, 0);
+  return Math.max(60_000, resources * config.agentTimeouts.stopMs + 30_000);
+}
+
+/** What the engine was created with: a change here needs a restart (the engine has no reconfigure input). */
+function engineSettings(config: ClusterConfig): string {
+  const { clusterName, nodes, keepaliveMs, deadtimeMs, warntimeMs, initdeadMs, deadpingMs, pingTargets, autoFailback, groups, agentTimeouts, stopRetriesMax, monitorIntervalMs } = config;
+  return JSON.stringify({ clusterName, nodes, keepaliveMs, deadtimeMs, warntimeMs, initdeadMs, deadpingMs, pingTargets, autoFailback, groups, agentTimeouts, stopRetriesMax, monitorIntervalMs });
+}
+
+function describeMedia(plan: ReturnType<typeof planMedia>): string {
+  const parts = plan.media.map((medium) => `${medium.link} (from ${medium.bindAddress}:${medium.port})`);
+  return parts.length === 0 ? 'none' : parts.join(', ');
+}
+
+export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon> {
+  const { localNode, log, engine } = options;
+  let config = options.config;
+  const clock = options.clock ?? createMonotonicClock();
+  const startedAtMs = clock.nowMs();
+  const startedAtWall = Date.now();
+  const wallAt = (atMs: number): string => new Date(Date.now() - (clock.nowMs() - atMs)).toISOString();
+
+  if (!config.nodes.includes(localNode)) {
+    throw new DaemonStartError(`this node is "${localNode}", but ha.cf lists only ${config.nodes.join(', ')} (use --node, or fix the node lines)`);
+  }
+
+  // --- the codec first: a configuration whose heartbeats cannot be sent is refused now -------
+  const codec = createCodec({ config, hmac: options.hmac ?? nodeHmac });
+  const capacity = checkHeartbeatCapacity(codec, config);
+  if (!capacity.ok) throw new DaemonStartError(`${capacity.error.code}: ${capacity.error.message}`);
+
+  // --- the run dir: refuse when another hbd owns it ---------------------------------------------
+  const reclaimed = await prepareRunDir(options.runDir);
+  if (reclaimed !== null) log.log('info', reclaimed);
+
+  // --- media ----------------------------------------------------------------------------------
+  const plan = planMedia(config.media, options.interfaces ?? (os.networkInterfaces() as InterfaceTable), {
+    ...(options.bindAddress === undefined ? {} : { bindAddress: options.bindAddress }),
+  });
+  for (const skipped of plan.skipped) log.debug(1, `${skipped.link}: skipped, ${skipped.why}`);
+  for (const problem of plan.problems) log.log('error', `${problem.link}: ${problem.why}`);
+  const peers = config.nodes.filter((node) => node !== localNode);
+  if (peers.length > 0 && plan.media.length === 0) {
+    throw new DaemonStartError(`no heartbeat medium can work on ${localNode}: ${plan.problems.map((problem) => `${problem.link}: ${problem.why}`).join('; ') || 'ha.cf has no ucast, bcast or mcast line'}`);
+  }
+
+  let messenger: DaemonMessenger | null = null;
+  let runtime: Runtime<S> | null = null;
+  const transport: UdpTransport = createUdpTransport({
+    media: plan.media,
+    nowMs: () => clock.nowMs(),
+    onDatagram: (datagram) => messenger?.receive(datagram),
+    onSendError: (medium, destination, error) => messenger?.reportSendError(medium, destination, error),
+    onSocketError: (what, error) => log.log('error', `${what}: ${error.message}`),
+  });
+  const bound = await transport.start();
+  for (const failure of bound.failed) log.log('error', `${failure.link}: ${failure.why}`);
+  if (peers.length > 0 && bound.failed.length === plan.media.length) {
+    await transport.close();
+    throw new DaemonStartError(`no heartbeat medium could be opened: ${bound.failed.map((failure) => `${failure.link}: ${failure.why}`).join('; ')}`);
+  }
+
+  // --- generation, messenger, runtime --------------------------------------------------------
+  const store = options.generations ?? createGenerationStore(options.stateDir);
+  let generation = 0;
+  const generations: GenerationStore = {
+    load: () => store.load(),
+    persist: (value) => {
+      store.persist(value);
+      generation = value;
+      log.log('info', `generation ${value} persisted in ${options.stateDir}`);
+    },
+  };
+
+  messenger = createMessenger({
+    localNode,
+    configDigest: config.digest,
+    codec,
+    transport,
+    generation: () => generation,
+    nowMs: () => clock.nowMs(),
+    log,
+    onPacket: (packet) => runtime?.deliver({ kind: 'packetReceived', ...packet }),
+  });
+
+  let messageContext: EventMessageContext = eventMessageContext(config, localNode);
+  const tracker = new FailoverTracker({
+    localNode,
+    evidenceWindowMs: config.deadtimeMs + config.warntimeMs + 5000,
+    textOf: (event) => eventMessage(event, messageContext).text,
+  });
+  const stall = new StallDetector({ clock, thresholdMs: options.stallThresholdMs ?? config.warntimeMs });
+  const prober = options.prober ?? createPingProber({ onTrouble: (text) => log.log('error', text) });
+  const runner = options.runner ?? createResourceRunner({ localNode, config: () => config, log });
+
+  // --- admin requests and subscribers ----------------------------------------------------------
+  const pendingAdmin = new Map<string, { startedAtMs: number; description: string; resolve: ((result: AdminResult) => void) | null }>();
+  let nextRequest = 1;
+  const eventSubscribers = new Set<ControlSession>();
+  const statusSubscribers = new Set<ControlSession>();
+  let statusPushTimer: NodeJS.Timeout | null = null;
+  let lastStatusPushAtMs = -Infinity;
+  let shuttingDown = false;
+
+  function onEvent(event: ClusterEvent): void {
+    const message = eventMessage(event, messageContext);
+    if (message.level === 'debug') log.debug(message.debugLevel ?? 1, message.text, message.meta);
+    else log.log(message.level, message.text, message.meta);
+    tracker.observe(event);
+    if (eventSubscribers.size > 0) {
+      const notification = { at: wallAt(event.atMs), level: message.level, text: message.text, event: event as unknown as { kind: string } };
+      for (const session of eventSubscribers) if (!session.notify('event', notification)) eventSubscribers.delete(session);
+    }
+    scheduleStatusPush();
+  }
+
+  function onAdminCompleted(completion: AdminCompletion): void {
+    const pending = pendingAdmin.get(completion.requestId);
+    if (pending === undefined) return;
+    pendingAdmin.delete(completion.requestId);
+    const tookMs = Math.round(clock.nowMs() - pending.startedAtMs);
+    const moved = completion.moved.map((move) => ({ group: move.group, from: move.from, to: move.to }));
+    log.log(completion.ok ? 'notice' : 'warning', `${pending.description} ${completion.ok ? 'done' : 'failed'} in ${seconds(tookMs)}: ${completion.message}`);
+    pending.resolve?.({ requestId: completion.requestId, completed: true, ok: completion.ok, message: completion.message, moved, tookMs });
+  }
+
+  function pushStatus(): void {
+    statusPushTimer = null;
+    lastStatusPushAtMs = clock.nowMs();
+    if (statusSubscribers.size === 0) return;
+    const document = status();
+    for (const session of statusSubscribers) if (!session.notify('status', document)) statusSubscribers.delete(session);
+  }
+
+  function scheduleStatusPush(): void {
+    if (statusSubscribers.size === 0 || statusPushTimer !== null) return;
+    const waitMs = Math.max(0, lastStatusPushAtMs + STATUS_PUSH_MIN_INTERVAL_MS - clock.nowMs());
+    statusPushTimer = setTimeout(pushStatus, waitMs);
+  }
+
+  const statusRefresh = setInterval(scheduleStatusPush, STATUS_PUSH_REFRESH_MS);
+  statusRefresh.unref();
+
+  let resolveStopped: (code: number) => void = () => undefined;
+  const stopped = new Promise<number>((resolve) => {
+    resolveStopped = resolve;
+  });
+  let shutdownCompleted: () => void = () => undefined;
+  const shutdownDone = new Promise<void>((resolve) => {
+    shutdownCompleted = resolve;
+  });
+
+  runtime = new Runtime<S>(
+    engine,
+    { clock, messenger, runner, prober, generations, fencer: createNoFencer(log, config.stonithHosts.length), checkStall: () => stall.check() },
+    {
+      onEvent,
+      onAdminCompleted,
+      onShutdownCompleted: () => shutdownCompleted(),
+      onFatal: (error) => {
+        log.log('emerg', `${error.message}; hbd stops (resources are left as they are)`);
+        void closeDown(70);
+      },
+      trace: (text) => log.debug(4, text),
+    },
+  );
+
+  // --- the view for hbctl ---------------------------------------------------------------------
+  function view(): NodeView {
+    const current = runtime?.describe();
+    if (current === null || current === undefined) throw new IpcError('HB_IPC_INTERNAL', 'the engine has not started yet');
+    return current;
+  }
+
+  function status(): StatusDocument {
+    const nowMs = clock.nowMs();
+    const stallFacts = stall.facts();
+    return buildStatusDocument(
+      view(),
+      {
+        pid: process.pid,
+        version: HBD_VERSION,
+        startedAt: new Date(startedAtWall).toISOString(),
+        uptimeMs: Math.round(nowMs - startedAtMs),
+        configDir: options.configDir,
+        clusterName: config.clusterName,
+        configDigest: config.digest,
+        timers: { keepaliveMs: config.keepaliveMs, warntimeMs: config.warntimeMs, deadtimeMs: config.deadtimeMs, initdeadMs: config.initdeadMs },
+        autoFailback: config.autoFailback,
+        shuttingDown,
+        packets: messenger!.stats(),
+        eventLoop: {
+          stalls: stallFacts.stalls,
+          longestStallMs: Math.round(stallFacts.longestStallMs),
+          lastStallAgoMs: stallFacts.lastStallAtMs === null ? null : Math.round(nowMs - stallFacts.lastStallAtMs),
+          delayP99Ms: stallFacts.delayP99Ms === null ? null : Math.round(stallFacts.delayP99Ms * 100) / 100,
+        },
+        lastFailover: tracker.record(nowMs, wallAt),
+      },
+      nowMs,
+    );
+  }
+
+  function nodeList(): NodeListResult {
+    const document = status();
+    return {
+      nodes: [
+        ...document.nodes.map((node) => ({
+          name: node.name,
+          type: 'normal' as const,
+          local: node.local,
+          status: node.status,
+          lastHeardAgoMs: node.lastHeardAgoMs,
+          links: node.links.map((link) => ({ link: link.link, status: link.status })),
+        })),
+        ...document.pingTargets.map((target) => ({
+          name: target.name,
+          type: 'ping' as const,
+          local: false,
+          status: target.status === 'up' ? 'ping' : 'dead',
+          lastHeardAgoMs: target.lastHeardAgoMs,
+          links: [],
+        })),
+      ],
+    };
+  }
+
+  function resourceList(): ResourceListResult {
+    const current = view();
+    return {
+      groups: config.groups.map((group) => {
+        const state = current.groups.find((candidate) => candidate.id === group.id);
+        return {
+          id: group.id,
+          preferredNode: group.preferredNode,
+          owner: state?.owner ?? null,
+          localState: state?.localState ?? 'stopped',
+          resources: group.resources.map((resource, index) => ({
+            token: resource.token,
+            name: resource.name,
+            args: resource.args,
+            agentPath: resource.agent?.path ?? null,
+            agentKind: resource.agent?.kind ?? null,
+            state: state?.members[index]?.state ?? 'stopped',
+          })),
+        };
+      }),
+    };
+  }
+
+  function admin(request: AdminRequest, wait: boolean, description: string): Promise<AdminResult> {
+    if (shuttingDown) return Promise.reject(new IpcError('HB_IPC_SHUTTING_DOWN', `${localNode} is shutting down: no ${request.command} now`));
+    if (pendingAdmin.size >= MAX_PENDING_ADMIN) return Promise.reject(new IpcError('HB_IPC_BUSY', `${pendingAdmin.size} admin requests are still in progress`, { hint: 'wait for them (hbctl status) and try again' }));
+    if (request.command === 'cleanup' && !config.groups.some((group) => group.id === request.group)) {
+      return Promise.reject(new IpcError('HB_IPC_BAD_REQUEST', `no group "${request.group}" in haresources`, { hint: `groups: ${config.groups.map((group) => group.id).join(', ')}` }));
+    }
+    const requestId = `${localNode}-${process.pid}-${nextRequest++}`;
+    log.log('notice', `${description} requested (request ${requestId})`);
+    return new Promise((resolve) => {
+      pendingAdmin.set(requestId, { startedAtMs: clock.nowMs(), description, resolve: wait ? resolve : null });
+      if (!wait) resolve({ requestId, completed: false, ok: true, message: 'accepted; not waiting for the hand-over', moved: [], tookMs: null });
+      runtime!.adminRequest(requestId, request);
+    });
+  }
+
+  // --- control socket ---------------------------------------------------------------------------
+  const socketPath = controlSocketPath(options.runDir);
+  const server: ControlServer = createControlServer({
+    socketPath,
+    log,
+    hello: () => ({ daemonVersion: HBD_VERSION, node: localNode, pid: process.pid }),
+    handle: async (request, session) => {
+      switch (request.method) {
+        case 'status':
+          return status();
+        case 'nodeList':
+          return nodeList();
+        case 'resourceList':
+          return resourceList();
+        case 'standby':
+        case 'takeover':
+          return admin({ command: request.method, scope: request.params.scope }, request.params.wait, `${request.method} ${request.params.scope}`);
+        case 'cleanup':
+          return admin({ command: 'cleanup', group: request.params.group }, request.params.wait, `cleanup of group ${request.params.group}`);
+        case 'subscribe':
+          if (request.params.events) eventSubscribers.add(session);
+          if (request.params.status) statusSubscribers.add(session);
+          session.onClose(() => {
+            eventSubscribers.delete(session);
+            statusSubscribers.delete(session);
+          });
+          if (request.params.status) setImmediate(() => session.notify('status', status()));
+          return { subscribed: true };
+      }
+    },
+  });
+  await server.listen();
+  const permissionNote = secureSocket(socketPath, haclientGid());
+  if (permissionNote !== null) log.log('warning', permissionNote);
+  writePidFile(options.runDir);
+
+  // --- go ---------------------------------------------------------------------------------------
+  log.log(
+    'info',
+    `hbd ${HBD_VERSION} starting on ${localNode} (pid ${process.pid}): cluster ${config.clusterName}, nodes ${config.nodes.join(', ')}; ` +
+      `keepalive ${seconds(config.keepaliveMs)}, warntime ${seconds(config.warntimeMs)}, deadtime ${seconds(config.deadtimeMs)}, initdead ${seconds(config.initdeadMs)}, ` +
+      `auto_failback ${config.autoFailback}; media: ${describeMedia(plan)}; control socket ${socketPath}`,
+  );
+  stall.start((stalledMs) => runtime?.deliver({ kind: 'localStallDetected', stalledMs }));
+  runtime.start(config, localNode);
+
+  // --- shutdown and reload ----------------------------------------------------------------------
+  let closing: Promise<number> | null = null;
+  function closeDown(code: number): Promise<number> {
+    if (closing !== null) return closing;
+    closing = (async () => {
+      shuttingDown = true;
+      runtime?.halt();
+      stall.stop();
+      prober.stop();
+      clearInterval(statusRefresh);
+      if (statusPushTimer !== null) clearTimeout(statusPushTimer);
+      for (const [requestId, pending] of pendingAdmin) {
+        pending.resolve?.({ requestId, completed: true, ok: false, message: `hbd on ${localNode} stopped before the request completed`, moved: [], tookMs: null });
+      }
+      pendingAdmin.clear();
+      await transport.flush(500);
+      await transport.close();
+      await server.close();
+      removeRunFiles(options.runDir);
+      log.log('info', `hbd on ${localNode} exiting (status ${code})`);
+      resolveStopped(code);
+      return code;
+    })();
+    return closing;
+  }
+
+  let shuttingDownPromise: Promise<number> | null = null;
+  function shutdown(reason: string): Promise<number> {
+    if (shuttingDownPromise !== null) {
+      log.log('notice', `${reason}: shutdown already in progress`);
+      return shuttingDownPromise;
+    }
+    shuttingDown = true;
+    const timeoutMs = options.shutdownTimeoutMs ?? defaultShutdownTimeoutMs(config);
+    log.log('notice', `${reason}: shutting down (stopping local groups right to left; at most ${seconds(timeoutMs)})`);
+    shuttingDownPromise = (async () => {
+      runtime?.deliver({ kind: 'shutdownRequested' });
+      let timer: NodeJS.Timeout | null = null;
+      const timedOut = await Promise.race([
+        shutdownDone.then(() => false),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), timeoutMs);
+        }),
+      ]);
+      if (timer !== null) clearTimeout(timer);
+      if (timedOut) {
+        const held = runtime?.describe()?.groups.filter((group) => group.localState !== 'stopped').map((group) => `${group.id} (${group.localState})`) ?? [];
+        log.log('crit', `shutdown did not complete in ${seconds(timeoutMs)}; still not stopped here: ${held.join(', ') || 'nothing'}; killing running agents and exiting anyway`);
+        runner.abortAll();
+      }
+      return closeDown(timedOut ? 1 : 0);
+    })();
+    return shuttingDownPromise;
+  }
+
+  async function reload(): Promise<void> {
+    if (options.reloadConfig === undefined) {
+      log.log('notice', 'reload requested, but this hbd was started without a configuration directory to re-read');
+      return;
+    }
+    log.log('notice', `reloading the configuration from ${options.configDir}`);
+    const result = await options.reloadConfig();
+    if (!result.ok) {
+      log.log('error', `configuration reload refused (${result.errors.length} error(s)); still running on the previous configuration:`);
+      for (const error of result.errors) log.log('error', `  ${error}`);
+      return;
+    }
+    for (const warning of result.warnings) log.log('warning', warning);
+    const next = result.config;
+    log.reconfigure(next.logging);
+    const needRestart: string[] = [];
+    if (next.digest !== config.digest) needRestart.push('cluster-wide settings (nodes, timers, groups or auth method)');
+    else if (engineSettings(next) !== engineSettings(config)) needRestart.push('engine settings (timeouts, retries, monitoring)');
+    if (JSON.stringify(next.media) !== JSON.stringify(config.media) || next.udpPort !== config.udpPort) needRestart.push('heartbeat media');
+    if (JSON.stringify(next.pingTargets) !== JSON.stringify(config.pingTargets)) needRestart.push('ping targets');
+    if (needRestart.length > 0) {
+      log.log(
+        'warning',
+        `configuration reloaded: log settings applied; changes to ${needRestart.join(', ')} need a restart of hbd ` +
+          '(stop hands the groups to a peer; or restart every node) and are NOT in effect yet',
+      );
+      return;
+    }
+    // Same cluster-wide settings: new keys (a key rotation) and agent settings apply now.
+    if (JSON.stringify(next.auth) !== JSON.stringify(config.auth)) {
+      try {
+        messenger?.setCodec(createCodec({ config: next, hmac: options.hmac ?? nodeHmac }));
+        log.log('notice', 'authkeys re-read: the new keys are in use');
+      } catch (error) {
+        log.log('error', `authkeys not applied: ${(error as Error).message}`);
+        return;
+      }
+    }
+    config = next;
+    messageContext = eventMessageContext(config, localNode);
+    log.log('notice', 'configuration reloaded');
+  }
+
+  return {
+    localNode,
+    socketPath,
+    pid: process.pid,
+    status,
+    shutdown,
+    reload,
+    stopped,
+  };
+}
