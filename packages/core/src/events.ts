@@ -57,4 +57,33 @@ export type ClusterEvent =
     }
   | { readonly kind: 'splitBrainDetected'; readonly atMs: AtMs; readonly group: GroupId; readonly peer: NodeName; readonly winner: NodeName; readonly rule: string }
   | { readonly kind: 'localStall'; readonly atMs: AtMs; readonly stalledMs: number }
-  | { readonly kind: 'shutdownCompleted'; readonly atMs: AtMs };
+  | { readonly kind: 'shutdownCompleted'; readonly atMs: AtMs }
+  // Added with the engine (issue 3):
+  /** Every peer has been heard or declared dead: the node is active and may own groups (Heartbeat's Comm_now_up). */
+  | { readonly kind: 'communicationsUp'; readonly atMs: AtMs; readonly waitedMs: number; readonly alive: readonly NodeName[]; readonly dead: readonly NodeName[] }
+  /** The peer announced a clean shutdown: its groups are stopped and may be taken over now. */
+  | { readonly kind: 'peerLeaving'; readonly atMs: AtMs; readonly peer: NodeName }
+  /** Monitoring found a started resource not running (or its status check failed or timed out). */
+  | {
+      readonly kind: 'resourceFailed';
+      readonly atMs: AtMs;
+      readonly group: GroupId;
+      readonly resource: string;
+      readonly outcome: string;
+      readonly action: 'restart' | 'move';
+      readonly detail: string;
+    }
+  | { readonly kind: 'fencingStarted'; readonly atMs: AtMs; readonly node: NodeName; readonly reason: string }
+  | { readonly kind: 'fencingFinished'; readonly atMs: AtMs; readonly node: NodeName; readonly success: boolean; readonly by: NodeName }
+  /** An operator cleanup (or a peer's) cleared failed/unclean markers of a group on this node. */
+  | { readonly kind: 'groupCleanedUp'; readonly atMs: AtMs; readonly group: GroupId; readonly by: NodeName; readonly was: string }
+  | {
+      readonly kind: 'adminRequestFinished';
+      readonly atMs: AtMs;
+      readonly requestId: string;
+      readonly command: 'standby' | 'takeover' | 'cleanup';
+      readonly scope: string;
+      readonly ok: boolean;
+      readonly message: string;
+    }
+  | { readonly kind: 'shutdownStarted'; readonly atMs: AtMs; readonly holding: readonly GroupId[] };

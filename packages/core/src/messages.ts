@@ -24,6 +24,12 @@ export interface HeartbeatMessage {
   /** How many configured ping targets the sender reaches (ipfail). */
   readonly pingReachable: number;
   readonly claims: readonly GroupClaim[];
+  /**
+   * The sender's state counter (added by the engine): it grows with every heartbeat and every
+   * groupReleased the sender emits, so a receiver can ignore claims older than ones it already
+   * applied (packets may be reordered). Optional: absent = always apply.
+   */
+  readonly stateSeq?: number;
 }
 
 /** Reliable control messages carry an id, are acknowledged, and are resent until acked or the peer dies. */
@@ -43,11 +49,31 @@ export interface GroupReleasedMessage extends Reliable {
   readonly type: 'groupReleased';
   readonly groups: readonly GroupId[];
   readonly to: NodeName;
+  /** Why the sender gave the groups up (decides whether the receiver fails them back later). */
+  readonly reason?: ReleaseReason;
+  /** The sender's state counter when it released (see HeartbeatMessage.stateSeq). */
+  readonly stateSeq?: number;
 }
+
+/** Why a node handed groups over: an operator (standby, takeover) or the engine's own policies. */
+export type ReleaseReason = 'standby' | 'takeover' | 'failback' | 'ipfail' | 'shutdown' | 'failed';
 
 /** "I am shutting down cleanly; my groups are stopped" (so peers take over now, not after deadtime). */
 export interface LeavingMessage extends Reliable {
   readonly type: 'leaving';
+}
+
+/** "An operator cleared this group's failed/unclean state": every node forgets its markers for it. */
+export interface GroupCleanupMessage extends Reliable {
+  readonly type: 'groupCleanup';
+  readonly group: GroupId;
+}
+
+/** "I fenced this node (this incarnation of it)": its groups may be taken over now. */
+export interface NodeFencedMessage extends Reliable {
+  readonly type: 'nodeFenced';
+  readonly node: NodeName;
+  readonly generation: number;
 }
 
 export interface AckMessage {
@@ -60,7 +86,9 @@ export type ClusterMessage =
   | GroupRequestMessage
   | GroupReleasedMessage
   | LeavingMessage
-  | AckMessage;
+  | AckMessage
+  | GroupCleanupMessage
+  | NodeFencedMessage;
 
 export type ClusterMessageType = ClusterMessage['type'];
 
@@ -70,4 +98,6 @@ export const MESSAGE_TYPE_CODES: { readonly [K in ClusterMessageType]: number } 
   groupReleased: 3,
   leaving: 4,
   ack: 5,
+  groupCleanup: 6,
+  nodeFenced: 7,
 };

@@ -1,0 +1,280 @@
+// Membership: who is alive, over which links, in which incarnation. A peer is dead when no packet
+// arrived on any link for deadtime (initdead until it is first heard after we started); a link is
+// dead when nothing arrived on it for deadtime. Heartbeats carry the peer's status, ping reach and
+// group claims. A new generation means the peer restarted.
+
+import { emit, type Ctx } from './context';
+import { seconds } from './format';
+import type { ClusterMessage, HeartbeatMessage } from './messages';
+import { dropOutboxTo } from './reliable';
+import { fencingEnabled, isAlivePeer, isHoldingState, type ClaimState, type NodeState } from './state';
+
+export function peerIndex(s: NodeState, name: string): number {
+  const i = s.nodeIndex[name];
+  return i === undefined || i === s.localIndex ? -1 : i;
+}
+
+/** Liveness and link bookkeeping for any packet; returns false if the packet must be ignored. */
+export function notePacket(ctx: Ctx, i: number, link: string, generation: number, message: ClusterMessage): boolean {
+  const s = ctx.s;
+  const p = s.nodes[i]!;
+  if (p.fencedGeneration !== 0 && generation <= p.fencedGeneration) return false; // a fenced incarnation
+  if (p.generation !== 0 && generation < p.generation) return false; // an older incarnation (the codec should have dropped it)
+  if (p.generation !== 0 && generation > p.generation) peerRestarted(ctx, i, generation);
+  p.generation = generation;
+
+  let l = p.links.find((x) => x.name === link);
+  if (l === undefined) {
+    l = { name: link, lastHeardAtMs: ctx.now, up: false };
+    p.links.push(l);
+  }
+  l.lastHeardAtMs = ctx.now;
+  if (!l.up) {
+    l.up = true;
+    emit(ctx, { kind: 'linkUp', atMs: ctx.now, peer: p.name, link });
+  }
+
+  const wasAlive = isAlivePeer(p);
+  if (message.type === 'heartbeat' && wasAlive && p.lastHeartbeatAtMs !== null) {
+    const gapMs = ctx.now - p.lastHeartbeatAtMs;
+    if (gapMs > s.config.warntimeMs) {
+      emit(ctx, { kind: 'lateHeartbeat', atMs: ctx.now, peer: p.name, sinceMs: gapMs, warntimeMs: s.config.warntimeMs, deadtimeMs: s.config.deadtimeMs });
+    }
+  }
+  p.lastHeardAtMs = ctx.now;
+  if (message.type === 'heartbeat') p.lastHeartbeatAtMs = ctx.now;
+  if (!wasAlive) {
+    emit(ctx, { kind: 'peerHeard', atMs: ctx.now, peer: p.name, generation, firstTime: !p.everHeard });
+    p.everHeard = true;
+    p.status = 'up';
+    p.upSinceAtMs = ctx.now;
+    p.activeSinceAtMs = null;
+    p.deadSinceAtMs = null;
+    s.dirty = true;
+  }
+  return true;
+}
+
+/** A new generation: the old incarnation is gone, with everything it held and everything we sent it. */
+function peerRestarted(ctx: Ctx, i: number, generation: number): void {
+  const s = ctx.s;
+  const p = s.nodes[i]!;
+  emit(ctx, { kind: 'peerRestarted', atMs: ctx.now, peer: p.name, oldGeneration: p.generation, newGeneration: generation });
+  forgetClaims(ctx, i, 'restarted', 0);
+  p.heldAtDeath = false;
+  p.stateSeq = 0;
+  p.seenMsgIds = [];
+  p.fenceRunning = false;
+  p.fenceRetryAtMs = null;
+  p.activeSinceAtMs = null;
+  if (isAlivePeer(p)) {
+    p.status = 'up';
+    p.upSinceAtMs = ctx.now;
+  }
+  dropOutboxTo(ctx, i);
+  for (const g of s.groups) {
+    // Like a death: once it is back and stable, auto_failback may return its groups.
+    if (g.preferredIndex === i && (g.state === 'started' || g.state === 'starting')) g.failbackPending = true;
+    if (g.hint !== null && (g.hint.to === i || g.hint.from === i)) g.hint = null;
+    if (g.requestedBy === i) g.requestedBy = -1;
+  }
+  s.dirty = true;
+}
+
+/** The peer no longer holds anything it claimed (except failed stops, which we remember). */
+function forgetClaims(ctx: Ctx, i: number, why: 'dead' | 'left' | 'restarted' | 'fenced', silentMs: number): void {
+  const s = ctx.s;
+  const p = s.nodes[i]!;
+  for (const g of s.groups) {
+    const c = p.claimState[g.index]!;
+    if (c === 'unclean') p.unclean[g.index] = true;
+    if (c === 'starting' || c === 'started' || c === 'stopping') {
+      g.lastHolder = { node: i, why, atMs: ctx.now, silentMs };
+      // A new situation: a group that failed here before gets another chance now that its holder is gone.
+      if (g.state === 'failed') g.state = 'stopped';
+    }
+    p.claimState[g.index] = null;
+  }
+}
+
+export function applyHeartbeat(ctx: Ctx, i: number, m: HeartbeatMessage): void {
+  const s = ctx.s;
+  const p = s.nodes[i]!;
+  if (m.stateSeq !== undefined) {
+    if (m.stateSeq < p.stateSeq) return; // reordered: older than what we applied
+    p.stateSeq = m.stateSeq;
+  }
+  if (p.status === 'leaving' && m.status !== 'leaving') {
+    // 'leaving' is final for an incarnation; a later heartbeat cannot revive it.
+  } else {
+    const status = m.status === 'active' ? 'active' : m.status === 'leaving' ? 'leaving' : 'up';
+    if (status !== p.status) {
+      if (status === 'active') p.activeSinceAtMs = ctx.now;
+      p.status = status;
+      s.dirty = true;
+    }
+  }
+  if (p.pingReachable !== m.pingReachable) {
+    p.pingReachable = m.pingReachable;
+    p.reachChangedAtMs = ctx.now;
+    s.dirty = true;
+  }
+  // Claims: a group the heartbeat does not mention is not held by the sender.
+  for (const g of s.groups) {
+    let state: ClaimState | null = null;
+    let epoch = 0;
+    for (const c of m.claims) {
+      if (c.group === g.id) {
+        state = c.state;
+        epoch = c.epoch;
+        break;
+      }
+    }
+    if (p.claimState[g.index] !== state || p.claimEpoch[g.index] !== epoch) {
+      p.claimState[g.index] = state;
+      p.claimEpoch[g.index] = epoch;
+      s.dirty = true;
+    }
+    if (epoch > g.maxEpochSeen) g.maxEpochSeen = epoch;
+    // Remembered until fenced or cleaned up, even across the peer's restarts: the stuck resource may still run.
+    if (state === 'unclean') p.unclean[g.index] = true;
+  }
+  if (p.heldAtDeath) p.heldAtDeath = false;
+}
+
+/** `leaving`: the peer stopped its groups and shuts down; take over now rather than after deadtime. */
+export function onLeaving(ctx: Ctx, i: number): void {
+  const s = ctx.s;
+  const p = s.nodes[i]!;
+  if (p.status === 'leaving') return;
+  emit(ctx, { kind: 'peerLeaving', atMs: ctx.now, peer: p.name });
+  p.status = 'leaving';
+  p.activeSinceAtMs = null;
+  forgetClaims(ctx, i, 'left', 0);
+  s.dirty = true;
+}
+
+/** Timer: links and peers whose evidence is older than deadtime (initdead if never heard). */
+export function checkDeadlines(ctx: Ctx): void {
+  const s = ctx.s;
+  const deadtime = s.config.deadtimeMs;
+  for (let i = 0; i < s.nodes.length; i++) {
+    if (i === s.localIndex) continue;
+    const p = s.nodes[i]!;
+    for (const l of p.links) {
+      if (l.up && ctx.now >= l.lastHeardAtMs + deadtime) {
+        l.up = false;
+        emit(ctx, { kind: 'linkDead', atMs: ctx.now, peer: p.name, link: l.name, silentMs: ctx.now - l.lastHeardAtMs });
+      }
+    }
+    if (p.status === 'unknown') {
+      if (ctx.now >= s.initdeadAtMs) declareDead(ctx, i, ctx.now - s.startedAtMs);
+    } else if (isAlivePeer(p) && p.lastHeardAtMs !== null && ctx.now >= p.lastHeardAtMs + deadtime) {
+      declareDead(ctx, i, ctx.now - p.lastHeardAtMs);
+    }
+  }
+}
+
+function declareDead(ctx: Ctx, i: number, silentMs: number): void {
+  const s = ctx.s;
+  const p = s.nodes[i]!;
+  const wasLeaving = p.status === 'leaving';
+  p.status = 'dead';
+  p.deadSinceAtMs = ctx.now;
+  p.activeSinceAtMs = null;
+  p.upSinceAtMs = null;
+  emit(ctx, { kind: 'peerDeclaredDead', atMs: ctx.now, peer: p.name, silentMs });
+  let held = false;
+  for (const g of s.groups) if (isHoldingState(p.claimState[g.index]!)) held = true;
+  if (fencingEnabled(s) && held && !wasLeaving) {
+    // Its claims stay: the groups wait until the node is fenced (or an operator cleans them up).
+    p.heldAtDeath = true;
+    for (const g of s.groups) {
+      if (isHoldingState(p.claimState[g.index]!)) g.lastHolder = { node: i, why: 'dead', atMs: ctx.now, silentMs };
+    }
+  } else {
+    forgetClaims(ctx, i, 'dead', silentMs);
+  }
+  dropOutboxTo(ctx, i);
+  for (const g of s.groups) {
+    if (g.hint !== null && g.hint.to === i) g.hint = null;
+    if (g.requestedBy === i) g.requestedBy = -1;
+  }
+  s.dirty = true;
+}
+
+/** Fencing succeeded (here or reported by a peer): the incarnation is gone, its groups are free. */
+export function markFenced(ctx: Ctx, i: number, generation: number): void {
+  const s = ctx.s;
+  const p = s.nodes[i]!;
+  p.fencedGeneration = Math.max(p.fencedGeneration, generation);
+  p.fenceRunning = false;
+  p.fenceRetryAtMs = null;
+  p.heldAtDeath = false;
+  forgetClaims(ctx, i, 'fenced', 0);
+  p.unclean.fill(false);
+  if (isAlivePeer(p) || p.status === 'unknown') {
+    p.status = 'dead';
+    p.deadSinceAtMs = ctx.now;
+    p.activeSinceAtMs = null;
+    p.upSinceAtMs = null;
+    emit(ctx, { kind: 'peerDeclaredDead', atMs: ctx.now, peer: p.name, silentMs: p.lastHeardAtMs === null ? 0 : ctx.now - p.lastHeardAtMs });
+  }
+  dropOutboxTo(ctx, i);
+  s.dirty = true;
+}
+
+/**
+ * We stalled (event loop blocked, VM paused): evidence we collected before the stall is as old as
+ * it looks only because we were not looking. Push every liveness deadline back by the stall, so
+ * peers are judged on what arrives after we resumed, not declared dead on stale evidence.
+ */
+export function onStall(ctx: Ctx, stalledMs: number): void {
+  const s = ctx.s;
+  let extra = stalledMs;
+  // The shell's report and our own late-timer detection may describe the same stall: count it once.
+  if (s.lastStallAtMs !== null && ctx.now - s.lastStallAtMs <= s.config.keepaliveMs) extra = Math.max(0, stalledMs - s.lastStallMs);
+  s.lastStallAtMs = ctx.now;
+  s.lastStallMs = Math.max(stalledMs, extra);
+  emit(ctx, { kind: 'localStall', atMs: ctx.now, stalledMs });
+  if (extra <= 0) return;
+  const shift = (t: number): number => Math.min(ctx.now, t + extra);
+  s.initdeadAtMs += extra;
+  for (let i = 0; i < s.nodes.length; i++) {
+    if (i === s.localIndex) continue;
+    const p = s.nodes[i]!;
+    if (p.lastHeardAtMs !== null) p.lastHeardAtMs = shift(p.lastHeardAtMs);
+    if (p.lastHeartbeatAtMs !== null) p.lastHeartbeatAtMs = shift(p.lastHeartbeatAtMs);
+    for (const l of p.links) l.lastHeardAtMs = shift(l.lastHeardAtMs);
+  }
+  for (const t of s.pings) {
+    for (const a of t.addresses) {
+      if (a.lastReplyAtMs !== null) a.lastReplyAtMs = shift(a.lastReplyAtMs);
+      a.inFlightSinceAtMs = null;
+    }
+  }
+  if (s.noQuorumSinceAtMs !== null) s.noQuorumSinceAtMs = shift(s.noQuorumSinceAtMs);
+  s.heartbeatDue = true;
+}
+
+/** Every peer heard or declared dead: we are active (Heartbeat's Comm_now_up). */
+export function checkCommUp(ctx: Ctx): void {
+  const s = ctx.s;
+  if (s.phase !== 'up') return;
+  const alive: string[] = [];
+  const dead: string[] = [];
+  for (let i = 0; i < s.nodes.length; i++) {
+    if (i === s.localIndex) continue;
+    const p = s.nodes[i]!;
+    if (p.status === 'unknown') return;
+    (p.status === 'dead' ? dead : alive).push(p.name);
+  }
+  s.phase = 'active';
+  s.heartbeatDue = true;
+  s.dirty = true;
+  emit(ctx, { kind: 'communicationsUp', atMs: ctx.now, waitedMs: ctx.now - s.startedAtMs, alive, dead });
+}
+
+export function describeSilence(ms: number): string {
+  return seconds(ms);
+}

@@ -1,0 +1,342 @@
+// Ownership: after every change, each node decides for each group what *it* must do.
+//  - a holder keeps its group unless it shuts down, loses quorum, reaches fewer ping targets than
+//    a peer (ipfail), is asked for it (takeover), or owes it back to its preferred node
+//    (auto_failback); it then stops it and hands it over (groupReleased);
+//  - a node starts an unheld group only if placement names it; "unheld" means no live peer
+//    claims it (starting/started/stopping/unclean) and no dead peer blocks it (failed stop, or
+//    fencing pending);
+//  - two holders (split brain) are resolved by takeover epoch; the loser stops its copy.
+
+import { emit, type Ctx } from './context';
+import { list, nodeName, quorumText, seconds } from './format';
+import { markFenced } from './membership';
+import type { GroupReleasedMessage, ReleaseReason } from './messages';
+import {
+  anyPeerAlive,
+  deadBlocker,
+  DEFER,
+  eligible,
+  hasQuorumOf,
+  isActive,
+  liveHolder,
+  maxReach,
+  NOBODY,
+  placeUnheld,
+  reachOf,
+  readyForFailback,
+  splitBrainWinner,
+} from './placement';
+import { FENCE_RETRY_DELAY_MS } from './policy';
+import { sendReliable } from './reliable';
+import { beginStart, beginStop } from './sequencer';
+import { fencingEnabled, isAlivePeer, type GroupRuntime, type NodeState } from './state';
+
+export function reconcile(ctx: Ctx): void {
+  const s = ctx.s;
+  if (s.phase === 'stopped' || s.phase === 'up') return;
+  s.dirty = false;
+  if (fencingEnabled(s)) fenceWhereNeeded(ctx);
+  for (const g of s.groups) {
+    if (g.state === 'starting' || g.state === 'started') {
+      if (resolveSplitBrain(ctx, g)) continue;
+      holderPolicy(ctx, g);
+    } else if (g.state === 'stopped' && s.phase === 'active') {
+      maybeStart(ctx, g);
+    } else if (g.state === 'failed' && s.phase === 'active') {
+      reportIfStranded(ctx, g);
+    }
+  }
+}
+
+function resolveSplitBrain(ctx: Ctx, g: GroupRuntime): boolean {
+  const s = ctx.s;
+  const me = s.localIndex;
+  for (let i = 0; i < s.nodes.length; i++) {
+    if (i === me) continue;
+    const p = s.nodes[i]!;
+    const c = p.claimState[g.index];
+    const conflicting = isAlivePeer(p) && (c === 'starting' || c === 'started');
+    const known = g.conflicts.indexOf(i);
+    if (!conflicting) {
+      if (known >= 0) g.conflicts.splice(known, 1);
+      continue;
+    }
+    const { winner, rule } = splitBrainWinner(s, g, me, g.epoch, i, p.claimEpoch[g.index]!);
+    if (known < 0) {
+      g.conflicts.push(i);
+      emit(ctx, { kind: 'splitBrainDetected', atMs: ctx.now, group: g.id, peer: p.name, winner: nodeName(s, winner), rule });
+    }
+    if (winner !== me) {
+      beginStop(ctx, g, 'splitBrain', NOBODY, null, `split brain with ${p.name}: ${rule}; stopping our copy`);
+      return true;
+    }
+  }
+  return false;
+}
+
+function holderPolicy(ctx: Ctx, g: GroupRuntime): void {
+  const s = ctx.s;
+  const me = s.localIndex;
+  if (s.phase === 'leaving') {
+    const to = placeUnheld(s, g, me);
+    const target = to >= 0 ? to : NOBODY;
+    beginStop(ctx, g, 'release', target, 'shutdown', `${s.localNode} is shutting down${target >= 0 ? `; ${nodeName(s, target)} takes over` : ''}`);
+    return;
+  }
+  if (g.state !== 'started') return; // decisions wait until the start sequence is done
+  const best = maxReach(s);
+  const mine = s.reachable;
+  if (!s.hasQuorum || mine < best) {
+    const to = placeUnheld(s, g, me);
+    if (to >= 0) {
+      const why = `${s.localNode} reaches ${mine}/${s.pings.length} ping targets, ${nodeName(s, to)} reaches ${reachOf(s, to)}/${s.pings.length} (ipfail)`;
+      beginStop(ctx, g, 'release', to, 'ipfail', why);
+      return;
+    }
+    if (!s.hasQuorum && !anyPeerAlive(s) && s.noQuorumSinceAtMs !== null && ctx.now >= s.noQuorumSinceAtMs + s.config.deadtimeMs) {
+      const why = `no ping target reachable (0/${s.pings.length}) for ${seconds(ctx.now - s.noQuorumSinceAtMs)} and no peer alive: this node is isolated`;
+      beginStop(ctx, g, 'isolated', NOBODY, null, why);
+    }
+    return;
+  }
+  if (g.requestedBy >= 0) {
+    const to = g.requestedBy;
+    g.requestedBy = NOBODY;
+    if (isAlivePeer(s.nodes[to]!)) {
+      beginStop(ctx, g, 'release', to, 'takeover', `${nodeName(s, to)} asked for it (hb_takeover)`);
+      return;
+    }
+  }
+  if (s.config.autoFailback !== 'off' && g.failbackPending && readyForFailback(s, g)) {
+    const p = g.preferredIndex;
+    const peer = s.nodes[p]!;
+    const why = `auto_failback ${s.config.autoFailback}: preferred node ${peer.name} active for ${seconds(ctx.now - (peer.activeSinceAtMs ?? ctx.now))}`;
+    beginStop(ctx, g, 'release', p, 'failback', why);
+  }
+}
+
+function isAdminTakeoverPending(s: NodeState, g: GroupRuntime): boolean {
+  for (const a of s.admin) {
+    if (a.command !== 'takeover') continue;
+    for (const it of a.items) if (it.group === g.index && it.status === 'pending') return true;
+  }
+  return false;
+}
+
+function maybeStart(ctx: Ctx, g: GroupRuntime): void {
+  const s = ctx.s;
+  const me = s.localIndex;
+  if (liveHolder(s, g) >= 0) {
+    g.refusal = null;
+    return;
+  }
+  const blocker = deadBlocker(s, g);
+  if (blocker >= 0) {
+    const p = s.nodes[blocker]!;
+    const why = p.unclean[g.index]
+      ? `${p.name} could not stop it (unclean)${fencingEnabled(s) ? ': waiting for fencing' : '; no fencing configured: check the node, then hbctl cleanup ' + g.id}`
+      : `${p.name} held it when it died: waiting for fencing`;
+    refuse(ctx, g, why);
+    return;
+  }
+  const adminWants = isAdminTakeoverPending(s, g);
+  const to = adminWants ? (eligible(s, me, g) ? me : NOBODY) : placeUnheld(s, g, NOBODY);
+  if (to === me) {
+    const { from, reason, failback } = takeoverReason(s, g, adminWants);
+    beginStart(ctx, g, from, reason, failback);
+    return;
+  }
+  if (to === DEFER) return;
+  if (to === NOBODY) {
+    // Nobody can run it: say why, once.
+    if (!hasQuorumOf(s, me)) refuse(ctx, g, `no ping target reachable (0/${s.pings.length}): this node may be the isolated one`);
+    else reportIfStranded(ctx, g);
+  }
+}
+
+/** Words for the takeover, and whether the group should go back to its preferred node later. */
+function takeoverReason(s: NodeState, g: GroupRuntime, admin: boolean): { from: number; reason: string; failback: boolean } {
+  const me = s.localIndex;
+  const notPreferred = g.preferredIndex !== me;
+  const q = quorumText(s);
+  if (admin) return { from: g.lastHolder?.node ?? NOBODY, reason: `hb_takeover on ${s.localNode}; ${q}`, failback: false };
+  const h = g.hint;
+  if (h !== null && h.to === me) {
+    const byOperator = h.reason === 'standby' || h.reason === 'takeover';
+    return { from: h.from, reason: `${nodeName(s, h.from)} released it (${h.reason}); ${q}`, failback: notPreferred && !byOperator };
+  }
+  const lh = g.lastHolder;
+  if (lh !== null) {
+    const who = nodeName(s, lh.node);
+    const what =
+      lh.why === 'dead'
+        ? `${who} dead for ${seconds(lh.silentMs)}`
+        : lh.why === 'left'
+          ? `${who} shut down cleanly`
+          : lh.why === 'restarted'
+            ? `${who} restarted`
+            : lh.why === 'fenced'
+              ? `${who} was fenced`
+              : `${who} released it`;
+    return { from: lh.node, reason: `${what}; ${q}`, failback: notPreferred };
+  }
+  if (!notPreferred) return { from: NOBODY, reason: `preferred node; ${q}`, failback: false };
+  const p = g.preferredIndex >= 0 ? s.nodes[g.preferredIndex]! : null;
+  const pw = p === null ? 'not a cluster node' : p.status === 'active' ? 'cannot run it' : p.status === 'unknown' ? 'not heard yet' : p.status;
+  return { from: NOBODY, reason: `preferred node ${p?.name ?? g.preferredIndex} ${pw}; ${q}`, failback: true };
+}
+
+function refuse(ctx: Ctx, g: GroupRuntime, reason: string): void {
+  if (g.refusal === reason) return;
+  g.refusal = reason;
+  emit(ctx, { kind: 'refusedTakeover', atMs: ctx.now, group: g.id, reason });
+}
+
+/** The group is stopped everywhere because it failed on every node that could run it. */
+function reportIfStranded(ctx: Ctx, g: GroupRuntime): void {
+  const s = ctx.s;
+  if (liveHolder(s, g) >= 0 || placeUnheld(s, g, NOBODY) !== NOBODY) return;
+  const failed: string[] = [];
+  for (let i = 0; i < s.config.nodes.length; i++) {
+    if (isActive(s, i) && (i === s.localIndex ? g.state === 'failed' : s.nodes[i]!.claimState[g.index] === 'failed')) failed.push(nodeName(s, i));
+  }
+  if (failed.length === 0) return;
+  // Only one node says it: the first one in node order that failed it.
+  if (failed[0] !== s.localNode) return;
+  refuse(ctx, g, `failed to start on ${list(failed)}; it stays stopped until hbctl cleanup ${g.id}`);
+}
+
+// ---- messages -----------------------------------------------------------------------------
+
+export function onGroupRequest(ctx: Ctx, from: number, groups: readonly string[]): void {
+  const s = ctx.s;
+  for (const id of groups) {
+    const gi = s.groupIndex[id];
+    if (gi === undefined) continue;
+    const g = s.groups[gi]!;
+    if (g.state === 'started' || g.state === 'starting') {
+      g.requestedBy = from;
+      s.dirty = true;
+    }
+  }
+}
+
+export function onGroupReleased(ctx: Ctx, from: number, m: GroupReleasedMessage): void {
+  const s = ctx.s;
+  const p = s.nodes[from]!;
+  if (m.stateSeq !== undefined) {
+    if (m.stateSeq < p.stateSeq) return; // older than claims we already applied
+    p.stateSeq = m.stateSeq;
+  }
+  const to = s.nodeIndex[m.to];
+  const reason: ReleaseReason = m.reason ?? 'standby';
+  for (const id of m.groups) {
+    const gi = s.groupIndex[id];
+    if (gi === undefined) continue;
+    const g = s.groups[gi]!;
+    p.claimState[gi] = reason === 'failed' ? 'failed' : null;
+    g.lastHolder = { node: from, why: 'released', atMs: ctx.now, silentMs: 0 };
+    if (to !== undefined) g.hint = { to, from, reason, atMs: ctx.now };
+  }
+  s.dirty = true;
+}
+
+export function onNodeFenced(ctx: Ctx, by: number, node: string, generation: number): void {
+  const s = ctx.s;
+  const i = s.nodeIndex[node];
+  if (i === undefined) return;
+  if (i === s.localIndex) return; // we are alive to read it: the fence did not happen to us
+  const p = s.nodes[i]!;
+  if (p.generation > generation) return; // it has restarted since; that incarnation is already gone
+  markFenced(ctx, i, generation);
+  emit(ctx, { kind: 'fencingFinished', atMs: ctx.now, node, success: true, by: nodeName(s, by) });
+}
+
+// ---- fencing --------------------------------------------------------------------------------
+
+function needsFence(s: NodeState, i: number): boolean {
+  const p = s.nodes[i]!;
+  if (p.unclean.some(Boolean)) return true;
+  return p.status === 'dead' && p.heldAtDeath;
+}
+
+/** The fencer is the first node in `node` order that is active and has quorum (not the victim). */
+function fencerFor(s: NodeState, victim: number): number {
+  for (let i = 0; i < s.config.nodes.length; i++) {
+    if (i !== victim && isActive(s, i) && hasQuorumOf(s, i)) return i;
+  }
+  return NOBODY;
+}
+
+function fenceWhereNeeded(ctx: Ctx): void {
+  const s = ctx.s;
+  for (let i = 0; i < s.nodes.length; i++) {
+    if (i === s.localIndex) continue;
+    const p = s.nodes[i]!;
+    if (p.fenceRunning || !needsFence(s, i)) continue;
+    if (p.fenceRetryAtMs !== null && ctx.now < p.fenceRetryAtMs) continue;
+    if (fencerFor(s, i) !== s.localIndex) continue;
+    const held: string[] = [];
+    for (const g of s.groups) if (p.unclean[g.index] || p.claimState[g.index] !== null) held.push(g.id);
+    const reason = p.unclean.some(Boolean)
+      ? `${p.name} could not stop ${list(s.groups.filter((g) => p.unclean[g.index]).map((g) => g.id))}`
+      : `${p.name} is dead and held ${list(held)}`;
+    p.fenceRunning = true;
+    ctx.effects.push({ kind: 'fenceNode', node: p.name, reason });
+    emit(ctx, { kind: 'fencingStarted', atMs: ctx.now, node: p.name, reason });
+  }
+}
+
+export function onFenceFinished(ctx: Ctx, node: string, success: boolean): void {
+  const s = ctx.s;
+  const i = s.nodeIndex[node];
+  if (i === undefined || i === s.localIndex) return;
+  const p = s.nodes[i]!;
+  p.fenceRunning = false;
+  emit(ctx, { kind: 'fencingFinished', atMs: ctx.now, node, success, by: s.localNode });
+  if (!success) {
+    p.fenceRetryAtMs = ctx.now + FENCE_RETRY_DELAY_MS;
+    s.dirty = true;
+    return;
+  }
+  const generation = p.generation;
+  markFenced(ctx, i, generation);
+  for (let j = 0; j < s.nodes.length; j++) {
+    if (j !== s.localIndex && j !== i && isAlivePeer(s.nodes[j]!)) sendReliable(ctx, j, { type: 'nodeFenced', node, generation });
+  }
+}
+
+// ---- cleanup --------------------------------------------------------------------------------
+
+/** Forget failed/unclean markers for the group here (the operator vouches it is stopped). */
+export function applyCleanup(ctx: Ctx, g: GroupRuntime, by: string): string {
+  const s = ctx.s;
+  const was: string[] = [];
+  if (g.state === 'failed' || g.state === 'unclean') {
+    was.push(`${g.state} on ${s.localNode}`);
+    g.state = 'stopped';
+    g.members.fill('stopped');
+    g.failedMember = -1;
+    g.uncleanMember = -1;
+    s.heartbeatDue = true;
+  }
+  for (let i = 0; i < s.nodes.length; i++) {
+    if (i === s.localIndex) continue;
+    const p = s.nodes[i]!;
+    if (p.unclean[g.index]) {
+      was.push(`unclean on ${p.name}`);
+      p.unclean[g.index] = false;
+    }
+    if (!isAlivePeer(p) && p.claimState[g.index] !== null) {
+      was.push(`held by dead ${p.name}`);
+      p.claimState[g.index] = null;
+      if (!p.claimState.some((c) => c !== null)) p.heldAtDeath = false;
+    }
+  }
+  g.refusal = null;
+  g.hint = null;
+  s.dirty = true;
+  const text = was.length === 0 ? 'nothing to clear' : was.join(', ');
+  emit(ctx, { kind: 'groupCleanedUp', atMs: ctx.now, group: g.id, by, was: text });
+  return text;
+}

@@ -1,0 +1,260 @@
+// Group sequencing on this node: start members left to right, each only after the previous one
+// succeeded; stop right to left; retry failed stops; roll back a failed start; monitor started
+// members. At most one operation per group is in flight; different groups run independently.
+
+import { emit, type Ctx } from './context';
+import { nameOrNull, nodeName, seconds } from './format';
+import type { ReleaseReason } from './messages';
+import { NOBODY, placeUnheld, eligible } from './placement';
+import { recoveryWindowMs, STOP_RETRY_DELAY_MS } from './policy';
+import { sendReliable } from './reliable';
+import { isAlivePeer, type GroupRuntime, type OpPurpose, type StopPurpose } from './state';
+import type { Input, ResourceAction } from './types';
+
+function issueOp(ctx: Ctx, g: GroupRuntime, member: number, action: ResourceAction, purpose: OpPurpose): void {
+  const s = ctx.s;
+  const opId = s.nextOpId++;
+  const resource = s.config.groups[g.index]!.resources[member]!;
+  const t = s.config.agentTimeouts;
+  const timeoutMs = action === 'start' ? t.startMs : action === 'stop' ? t.stopMs : t.statusMs;
+  g.op = { opId, action, purpose, member, startedAtMs: ctx.now };
+  ctx.effects.push({ kind: 'runResourceOp', opId, group: g.id, resourceIndex: member, resource, action, timeoutMs });
+  emit(ctx, { kind: 'resourceOpStarted', atMs: ctx.now, group: g.id, resource: resource.token, action, opId });
+}
+
+function changed(ctx: Ctx): void {
+  ctx.s.heartbeatDue = true;
+  ctx.s.dirty = true;
+}
+
+/** Take the group: a new takeover epoch, then members left to right. */
+export function beginStart(ctx: Ctx, g: GroupRuntime, from: number, reason: string, failbackPending: boolean): void {
+  g.state = 'starting';
+  g.cursor = 0;
+  g.members.fill('stopped');
+  g.epoch = Math.max(g.epoch, g.maxEpochSeen) + 1;
+  g.maxEpochSeen = g.epoch;
+  g.transitionAtMs = ctx.now;
+  g.failbackPending = failbackPending;
+  g.hint = null;
+  g.refusal = null;
+  g.conflicts = [];
+  g.failedMember = -1;
+  g.uncleanMember = -1;
+  g.stopPurpose = null;
+  g.releaseTo = NOBODY;
+  g.releaseReason = null;
+  g.requestedBy = NOBODY;
+  g.restartAfterStop = false;
+  g.monitorAtMs = null;
+  emit(ctx, { kind: 'groupTakeoverStarted', atMs: ctx.now, group: g.id, from: nameOrNull(ctx.s, from), reason });
+  changed(ctx);
+  advance(ctx, g);
+}
+
+/** Give the group up: stop started members right to left (after an in-flight op finishes). */
+export function beginStop(ctx: Ctx, g: GroupRuntime, purpose: StopPurpose, to: number, releaseReason: ReleaseReason | null, reason: string): void {
+  if (g.state !== 'starting' && g.state !== 'started') return;
+  g.state = 'stopping';
+  g.stopPurpose = purpose;
+  g.releaseTo = to;
+  g.releaseReason = releaseReason;
+  g.stopAttempts = 0;
+  g.retryAtMs = null;
+  g.uncleanMember = -1;
+  g.monitorAtMs = null;
+  g.requestedBy = NOBODY;
+  g.transitionAtMs = ctx.now;
+  let top = g.members.length - 1;
+  while (top >= 0 && g.members[top] === 'stopped') top--;
+  g.cursor = top;
+  emit(ctx, { kind: 'groupReleaseStarted', atMs: ctx.now, group: g.id, to: nameOrNull(ctx.s, to), reason });
+  changed(ctx);
+  advance(ctx, g);
+}
+
+/** Issue the next operation the group is waiting for, if any and if none is in flight. */
+export function advance(ctx: Ctx, g: GroupRuntime): void {
+  if (g.op !== null) return;
+  if (g.state === 'starting') {
+    if (g.cursor >= g.members.length) return finishStart(ctx, g);
+    g.members[g.cursor] = 'starting';
+    issueOp(ctx, g, g.cursor, 'start', 'start');
+  } else if (g.state === 'stopping') {
+    if (g.retryAtMs !== null) {
+      if (ctx.now < g.retryAtMs) return;
+      g.retryAtMs = null;
+    }
+    while (g.cursor >= 0 && g.members[g.cursor] === 'stopped') g.cursor--;
+    if (g.cursor < 0) return finishStop(ctx, g);
+    g.members[g.cursor] = 'stopping';
+    issueOp(ctx, g, g.cursor, 'stop', 'stop');
+  } else if (g.state === 'started') {
+    if (g.monitorAtMs !== null && ctx.now >= g.monitorAtMs) {
+      if (g.monitorCursor >= g.members.length) g.monitorCursor = 0;
+      issueOp(ctx, g, g.monitorCursor, 'status', 'monitor');
+    }
+  }
+}
+
+function finishStart(ctx: Ctx, g: GroupRuntime): void {
+  const s = ctx.s;
+  g.state = 'started';
+  g.monitorCursor = 0;
+  g.monitorAtMs = s.config.monitorIntervalMs > 0 ? ctx.now + s.config.monitorIntervalMs : null;
+  emit(ctx, { kind: 'groupStarted', atMs: ctx.now, group: g.id, tookMs: ctx.now - g.transitionAtMs });
+  changed(ctx);
+}
+
+function finishStop(ctx: Ctx, g: GroupRuntime): void {
+  const s = ctx.s;
+  const tookMs = ctx.now - g.transitionAtMs;
+  changed(ctx);
+  if (g.uncleanMember >= 0) {
+    g.state = 'unclean';
+    emit(ctx, {
+      kind: 'groupUnclean',
+      atMs: ctx.now,
+      group: g.id,
+      resource: s.config.groups[g.index]!.resources[g.uncleanMember]!.token,
+      attempts: s.config.stopRetriesMax + 1,
+    });
+    return;
+  }
+  const purpose = g.stopPurpose;
+  g.stopPurpose = null;
+  emit(ctx, { kind: 'groupStopped', atMs: ctx.now, group: g.id, tookMs });
+  if (purpose === 'recover' && g.restartAfterStop && eligible(s, s.localIndex, g)) {
+    g.state = 'stopped';
+    beginStart(ctx, g, NOBODY, 'restarting in place after a monitor failure', g.failbackPending);
+    return;
+  }
+  if (purpose === 'rollback' || purpose === 'recover') {
+    g.state = 'failed';
+    const to = placeUnheld(s, g, s.localIndex);
+    if (to >= 0) handOver(ctx, g, to, 'failed');
+    return;
+  }
+  g.state = 'stopped';
+  if (purpose === 'release' && g.releaseTo >= 0 && isAlivePeer(s.nodes[g.releaseTo]!)) {
+    handOver(ctx, g, g.releaseTo, g.releaseReason ?? 'standby');
+  }
+}
+
+/** Tell every live peer that we stopped the group for `to`, so `to` starts it and nobody else does. */
+function handOver(ctx: Ctx, g: GroupRuntime, to: number, reason: ReleaseReason): void {
+  const s = ctx.s;
+  g.hint = { to, from: s.localIndex, reason, atMs: ctx.now };
+  const stateSeq = ++s.stateSeq;
+  for (let i = 0; i < s.nodes.length; i++) {
+    if (i === s.localIndex || !isAlivePeer(s.nodes[i]!)) continue;
+    sendReliable(ctx, i, { type: 'groupReleased', groups: [g.id], to: nodeName(s, to), reason, stateSeq });
+  }
+}
+
+export function onOpFinished(ctx: Ctx, input: Extract<Input, { kind: 'resourceOpFinished' }>): void {
+  const s = ctx.s;
+  const g = s.groups.find((x) => x.op !== null && x.op.opId === input.opId);
+  if (g === undefined) return; // stale: from before a restart of the engine, or already superseded
+  const op = g.op!;
+  g.op = null;
+  const resource = s.config.groups[g.index]!.resources[op.member]!;
+  const tookMs = ctx.now - op.startedAtMs;
+  emit(ctx, {
+    kind: 'resourceOpCompleted',
+    atMs: ctx.now,
+    group: g.id,
+    resource: resource.token,
+    action: op.action,
+    opId: op.opId,
+    outcome: input.outcome,
+    exitCode: input.exitCode,
+    tookMs,
+    outputTail: input.outputTail,
+  });
+  const ok = input.outcome === 'ok';
+  switch (op.purpose) {
+    case 'start':
+      g.members[op.member] = ok ? 'started' : 'failed';
+      if (g.state === 'starting') {
+        if (ok) {
+          g.cursor = op.member + 1;
+        } else {
+          g.failedMember = op.member;
+          const detail = describeOutcome(input.outcome, input.exitCode, tookMs, input.outputTail);
+          emit(ctx, { kind: 'groupStartFailed', atMs: ctx.now, group: g.id, resource: resource.token, detail });
+          beginStop(ctx, g, 'rollback', NOBODY, null, `start of ${resource.token} failed (${detail}): rolling back`);
+          return;
+        }
+      }
+      break;
+    case 'stop':
+      if (ok) {
+        g.members[op.member] = 'stopped';
+        g.stopAttempts = 0;
+        g.cursor = op.member - 1;
+      } else {
+        g.stopAttempts++;
+        if (g.stopAttempts <= s.config.stopRetriesMax) {
+          g.retryAtMs = ctx.now + STOP_RETRY_DELAY_MS;
+        } else {
+          // Heartbeat's last word after the retries: if status says it is not running, carry on.
+          issueOp(ctx, g, op.member, 'status', 'verifyStop');
+          return;
+        }
+      }
+      break;
+    case 'verifyStop':
+      g.stopAttempts = 0;
+      if (input.outcome === 'notRunning') {
+        g.members[op.member] = 'stopped';
+      } else {
+        // Unclean: keep going right to left, the members before it are still ours to stop.
+        g.members[op.member] = 'failed';
+        if (g.uncleanMember < 0) g.uncleanMember = op.member;
+      }
+      g.cursor = op.member - 1;
+      break;
+    case 'monitor':
+      if (g.state !== 'started') break; // superseded by a stop; the stop goes on below
+      if (ok) {
+        g.monitorCursor = op.member + 1;
+        if (g.monitorCursor >= g.members.length) {
+          g.monitorCursor = 0;
+          g.monitorAtMs = ctx.now + s.config.monitorIntervalMs;
+        }
+      } else {
+        onMonitorFailure(ctx, g, resource.token, input.outcome, describeOutcome(input.outcome, input.exitCode, tookMs, input.outputTail));
+        return;
+      }
+      break;
+  }
+  advance(ctx, g);
+}
+
+function onMonitorFailure(ctx: Ctx, g: GroupRuntime, token: string, outcome: string, detail: string): void {
+  const s = ctx.s;
+  const window = recoveryWindowMs(s.config);
+  const recent = g.lastRecoveryAtMs !== null && ctx.now - g.lastRecoveryAtMs < window;
+  const action = recent ? 'move' : 'restart';
+  g.lastRecoveryAtMs = ctx.now;
+  g.restartAfterStop = !recent;
+  emit(ctx, { kind: 'resourceFailed', atMs: ctx.now, group: g.id, resource: token, outcome, action, detail });
+  const why = recent
+    ? `${token} failed again within ${seconds(window)} of the last recovery: moving the group away`
+    : `${token} is not running (${detail}): restarting the group in place`;
+  beginStop(ctx, g, 'recover', NOBODY, null, why);
+}
+
+export function describeOutcome(outcome: string, exitCode: number | null, tookMs: number, outputTail: string): string {
+  const head = outcome === 'timedOut' ? `timed out after ${seconds(tookMs)}` : exitCode !== null ? `${outcome}, exit ${exitCode}` : outcome;
+  const tail = outputTail.trim().split('\n').pop() ?? '';
+  return tail.length > 0 ? `${head}: ${tail.slice(0, 160)}` : head;
+}
+
+/** Timer: stop retries and monitor checks that became due. */
+export function advanceAll(ctx: Ctx): void {
+  for (const g of ctx.s.groups) {
+    if (g.op === null && (g.retryAtMs !== null || g.monitorAtMs !== null)) advance(ctx, g);
+  }
+}
