@@ -25,7 +25,8 @@ const WORST_EPOCH = 4_294_967_295;
 
 /**
  * The largest heartbeat of `config`: the longest node name holding every group, each in the
- * longest claim state with a ten-digit epoch. HB_WIRE_TOO_LARGE when it does not fit.
+ * longest claim state with a ten-digit epoch, and the widest state counter. HB_WIRE_TOO_LARGE
+ * when it does not fit.
  */
 export function checkHeartbeatCapacity(codec: HbdCodec, config: CapacityConfig): WireResult<HeartbeatCapacity> {
   const from = config.nodes.reduce((a, b) => (b.length > a.length ? b : a), '');
@@ -34,6 +35,7 @@ export function checkHeartbeatCapacity(codec: HbdCodec, config: CapacityConfig):
     status: 'leaving',
     pingReachable: config.pingTargets.length,
     claims: config.groups.map((g) => ({ group: g.id, state: 'starting', epoch: WORST_EPOCH })),
+    stateSeq: Number.MAX_SAFE_INTEGER,
   };
   const measured = codec.measure({ from, generation: Number.MAX_SAFE_INTEGER, seq: Number.MAX_SAFE_INTEGER, message });
   if (!measured.ok) return measured;

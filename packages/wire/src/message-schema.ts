@@ -11,7 +11,7 @@
 // Enumerations are tied to the core's unions at compile time (`sameMembers`): if the core adds
 // a status or reason, this file stops type-checking at the line to update.
 
-import type { AdvertisedStatus, ClusterMessageType, GroupClaim, GroupRequestMessage } from '@hbd/core';
+import type { AdvertisedStatus, ClusterMessageType, GroupClaim, GroupReleasedMessage, GroupRequestMessage } from '@hbd/core';
 
 type Payload = Readonly<Record<string, unknown>>;
 /** null when valid, otherwise what is wrong, for the error message. */
@@ -26,6 +26,8 @@ const CLAIM_STATES = ['starting', 'started', 'stopping', 'failed', 'unclean'] as
 sameMembers<(typeof CLAIM_STATES)[number], GroupClaim['state']>(true);
 const REQUEST_REASONS = ['takeover', 'standby', 'failback', 'ipfail'] as const;
 sameMembers<(typeof REQUEST_REASONS)[number], GroupRequestMessage['reason']>(true);
+const RELEASE_REASONS = ['standby', 'takeover', 'failback', 'ipfail', 'shutdown', 'failed'] as const;
+sameMembers<(typeof RELEASE_REASONS)[number], NonNullable<GroupReleasedMessage['reason']>>(true);
 
 /** Upper bound on JSON nesting: deep enough for any message, shallow enough to stay cheap. */
 const MAX_DEPTH = 16;
@@ -80,6 +82,11 @@ function oneOf(value: unknown, allowed: readonly string[], field: string): strin
   return typeof value === 'string' && allowed.includes(value) ? null : `${field} must be one of ${allowed.join('|')}, got ${JSON.stringify(value) ?? String(value)}`;
 }
 
+/** An optional field: absent (or undefined, which JSON drops) is fine, present must pass `check`. */
+function optional(value: unknown, check: (v: unknown) => string | null): string | null {
+  return value === undefined ? null : check(value);
+}
+
 function names(value: unknown, field: string): string | null {
   if (!Array.isArray(value)) return `${field} must be an array of names`;
   for (let i = 0; i < value.length; i++) {
@@ -110,11 +117,26 @@ function claims(value: unknown): string | null {
 }
 
 const SCHEMAS: { readonly [K in ClusterMessageType]?: Check } = {
-  heartbeat: (p) => first(oneOf(p.status, STATUSES, 'status'), count(p.pingReachable, 'pingReachable'), claims(p.claims)),
+  heartbeat: (p) =>
+    first(
+      oneOf(p.status, STATUSES, 'status'),
+      count(p.pingReachable, 'pingReachable'),
+      claims(p.claims),
+      optional(p.stateSeq, (v) => count(v, 'stateSeq')),
+    ),
   groupRequest: (p) => first(count(p.msgId, 'msgId'), names(p.groups, 'groups'), oneOf(p.reason, REQUEST_REASONS, 'reason')),
-  groupReleased: (p) => first(count(p.msgId, 'msgId'), names(p.groups, 'groups'), name(p.to, 'to')),
+  groupReleased: (p) =>
+    first(
+      count(p.msgId, 'msgId'),
+      names(p.groups, 'groups'),
+      name(p.to, 'to'),
+      optional(p.reason, (v) => oneOf(v, RELEASE_REASONS, 'reason')),
+      optional(p.stateSeq, (v) => count(v, 'stateSeq')),
+    ),
   leaving: (p) => count(p.msgId, 'msgId'),
   ack: (p) => count(p.msgId, 'msgId'),
+  groupCleanup: (p) => first(count(p.msgId, 'msgId'), name(p.group, 'group')),
+  nodeFenced: (p) => first(count(p.msgId, 'msgId'), name(p.node, 'node'), count(p.generation, 'generation')),
 };
 
 /** True when `type` has a full schema (otherwise it is checked generically). */

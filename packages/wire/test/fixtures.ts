@@ -3,7 +3,17 @@
 
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
-import type { AckMessage, ClusterMessage, GroupClaim, GroupReleasedMessage, GroupRequestMessage, HeartbeatMessage, LeavingMessage } from '@hbd/core';
+import type {
+  AckMessage,
+  ClusterMessage,
+  GroupClaim,
+  GroupCleanupMessage,
+  GroupReleasedMessage,
+  GroupRequestMessage,
+  HeartbeatMessage,
+  LeavingMessage,
+  NodeFencedMessage,
+} from '@hbd/core';
 import type { Hmac } from '../src/auth';
 import type { CapacityConfig } from '../src/capacity';
 import type { OutgoingPacket } from '../src/packet-codec';
@@ -11,8 +21,8 @@ import type { OutgoingPacket } from '../src/packet-codec';
 /** Same body as packages/daemon/src/node-hmac.ts. */
 export const nodeHmac: Hmac = (method, key, data) => new Uint8Array(createHmac(method, key).update(data).digest());
 
-/** A sha256-style digest: the longest digest format we expect from @hbd/config. */
-export const DIGEST = 'a3f1c2e4b5d6978812345678deadbeefcafebabe0123456789abcdef01234567';
+/** ClusterConfig.digest as @hbd/config computes it: FNV-1a 64-bit, 16 hex digits. */
+export const DIGEST = '9c3b1f0e5a7d2468';
 
 /** Two nodes, three groups, one ping node, `auth 1` / `1 sha1 secretkey` — the tutorial cluster. */
 export function twoNodeConfig(overrides: Partial<CapacityConfig> = {}): CapacityConfig {
@@ -45,12 +55,16 @@ const claim: fc.Arbitrary<GroupClaim> = fc.record({
   epoch: count,
 });
 
-export const heartbeatArb: fc.Arbitrary<HeartbeatMessage> = fc.record({
-  type: fc.constant('heartbeat'),
-  status: fc.constantFrom('init', 'up', 'active', 'leaving'),
-  pingReachable: fc.nat({ max: 64 }),
-  claims: fc.array(claim, { maxLength: 8 }),
-});
+export const heartbeatArb: fc.Arbitrary<HeartbeatMessage> = fc.record(
+  {
+    type: fc.constant('heartbeat'),
+    status: fc.constantFrom('init', 'up', 'active', 'leaving'),
+    pingReachable: fc.nat({ max: 64 }),
+    claims: fc.array(claim, { maxLength: 8 }),
+    stateSeq: count,
+  },
+  { requiredKeys: ['type', 'status', 'pingReachable', 'claims'] },
+);
 
 export const messageArb: fc.Arbitrary<ClusterMessage> = fc.oneof(
   heartbeatArb,
@@ -60,9 +74,21 @@ export const messageArb: fc.Arbitrary<ClusterMessage> = fc.oneof(
     groups: fc.array(groupId, { maxLength: 8 }),
     reason: fc.constantFrom('takeover', 'standby', 'failback', 'ipfail'),
   }),
-  fc.record<GroupReleasedMessage>({ type: fc.constant('groupReleased'), msgId: count, groups: fc.array(groupId, { maxLength: 8 }), to: nodeName }),
+  fc.record<GroupReleasedMessage>(
+    {
+      type: fc.constant('groupReleased'),
+      msgId: count,
+      groups: fc.array(groupId, { maxLength: 8 }),
+      to: nodeName,
+      reason: fc.constantFrom('standby', 'takeover', 'failback', 'ipfail', 'shutdown', 'failed'),
+      stateSeq: count,
+    },
+    { requiredKeys: ['type', 'msgId', 'groups', 'to'] },
+  ),
   fc.record<LeavingMessage>({ type: fc.constant('leaving'), msgId: count }),
   fc.record<AckMessage>({ type: fc.constant('ack'), msgId: count }),
+  fc.record<GroupCleanupMessage>({ type: fc.constant('groupCleanup'), msgId: count, group: groupId }),
+  fc.record<NodeFencedMessage>({ type: fc.constant('nodeFenced'), msgId: count, node: nodeName, generation: count }),
 );
 
 export function packetArb(nodes: readonly string[]): fc.Arbitrary<OutgoingPacket> {

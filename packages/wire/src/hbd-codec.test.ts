@@ -1,0 +1,306 @@
+import { describe, expect, test } from '@jest/globals';
+import { MESSAGE_TYPE_CODES, type ClusterMessage, type HeartbeatMessage } from '@hbd/core';
+import { createKeyring } from './auth';
+import type { WireErrorCode, WireResult } from './errors';
+import { createCodec, FIXED_HEADER_BYTES, writeFrame, type HbdCodec } from './hbd-codec';
+import { MAX_PACKET_BYTES, type OutgoingPacket } from './packet-codec';
+import { utf8Encode } from './utf8';
+import { DIGEST, nodeHmac, twoNodeConfig, withAuth } from '../test/fixtures';
+
+const heartbeat: HeartbeatMessage = {
+  type: 'heartbeat',
+  status: 'active',
+  pingReachable: 1,
+  claims: [{ group: '192.168.42.14', state: 'started', epoch: 3 }],
+};
+const packet: OutgoingPacket = { from: 'master1', generation: 1_700_000_001, seq: 12, message: heartbeat };
+const codec = createCodec({ config: twoNodeConfig(), hmac: nodeHmac });
+
+function encoded(p: OutgoingPacket = packet, c: HbdCodec = codec): Uint8Array {
+  const r = c.encode(p);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+
+function errorOf<T>(r: WireResult<T>): { code: WireErrorCode; message: string } {
+  if (r.ok) throw new Error(`expected an error, got ${JSON.stringify(r.value)}`);
+  return r.error;
+}
+
+/** A frame with our header and any payload bytes, correctly signed with our key 1. */
+function signedFrame(payload: Uint8Array, overrides: { typeCode?: number; from?: string | Uint8Array; generation?: number } = {}): Uint8Array {
+  const key = createKeyring(twoNodeConfig().auth, nodeHmac).active;
+  return writeFrame(
+    {
+      keyIndex: 1,
+      typeCode: overrides.typeCode ?? MESSAGE_TYPE_CODES.heartbeat,
+      generation: overrides.generation ?? 5,
+      seq: 1,
+      cluster: utf8Encode('linux-ha')!,
+      from: typeof overrides.from === 'object' ? overrides.from : utf8Encode(overrides.from ?? 'master1')!,
+      digest: utf8Encode(DIGEST)!,
+      payload,
+    },
+    key.sign,
+    key.signatureBytes,
+  );
+}
+
+describe('encode → decode', () => {
+  test('gives back the packet, the sender config digest and how it was signed', () => {
+    const bytes = encoded();
+    const decoded = codec.decode(bytes);
+    expect(decoded).toEqual({
+      ok: true,
+      value: { ...packet, configDigest: DIGEST, keyIndex: 1, protocolVersion: 1, sizeBytes: bytes.length },
+    });
+  });
+
+  test('carries magic, version, key index and type code at fixed offsets', () => {
+    const bytes = encoded();
+    expect(Buffer.from(bytes.subarray(0, 3)).toString('latin1')).toBe('HBD');
+    expect(bytes[3]).toBe(1);
+    expect(bytes[4]).toBe(1);
+    expect((bytes[5]! << 8) | bytes[6]!).toBe(MESSAGE_TYPE_CODES.heartbeat);
+  });
+
+  test('the payload is readable JSON in a packet capture (tcpdump -A)', () => {
+    expect(Buffer.from(encoded()).toString('latin1')).toContain('{"status":"active","pingReachable":1,"claims":[{"group":"192.168.42.14","state":"started","epoch":3}]}');
+  });
+
+  test('decodes from a Buffer slice with a non-zero byteOffset, as dgram hands it over', () => {
+    const bytes = encoded();
+    const pool = Buffer.alloc(bytes.length + 50, 0x55);
+    pool.set(bytes, 17);
+    expect(codec.decode(pool.subarray(17, 17 + bytes.length)).ok).toBe(true);
+  });
+
+  test('recognizes its own packets and nothing else', () => {
+    expect(codec.recognizes(encoded())).toBe(true);
+    expect(codec.recognizes(Buffer.from('###\n11:(0)t=status,'))).toBe(false);
+    expect(codec.recognizes(Buffer.from('HB'))).toBe(false);
+    expect(codec.name).toBe('hbd/1');
+  });
+
+  test('a JSON "__proto__" key from a peer stays an ordinary field (no prototype pollution)', () => {
+    const r = codec.decode(signedFrame(Buffer.from('{"status":"up","pingReachable":0,"claims":[],"__proto__":{"polluted":true}}')));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(Object.getPrototypeOf(r.value.message)).toBe(Object.prototype);
+    expect((r.value.message as unknown as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+
+  test('fields a schema does not know are passed through (an optional field added by the core)', () => {
+    const r = codec.decode(signedFrame(Buffer.from('{"status":"up","pingReachable":0,"claims":[],"stableSinceMs":1200}')));
+    expect(r.ok && (r.value.message as unknown as { stableSinceMs: number }).stableSinceMs).toBe(1200);
+  });
+});
+
+describe('message kinds appended to MESSAGE_TYPE_CODES keep working', () => {
+  const extended = { ...MESSAGE_TYPE_CODES, configMismatch: 99 };
+  const newer = createCodec({ config: twoNodeConfig(), hmac: nodeHmac, messageTypeCodes: extended });
+  const future = { type: 'configMismatch', theirs: 'abc', details: [1, 'two', null, { nested: true }] } as unknown as ClusterMessage;
+
+  test('a new kind round-trips without a codec change (generic JSON checking)', () => {
+    const r = newer.decode(encoded({ ...packet, message: future }, newer));
+    expect(r.ok && r.value.message).toEqual(future);
+  });
+
+  test('an older node drops it as HB_WIRE_UNKNOWN_TYPE instead of misreading it', () => {
+    const e = errorOf(codec.decode(encoded({ ...packet, message: future }, newer)));
+    expect(e.code).toBe('HB_WIRE_UNKNOWN_TYPE');
+    expect(e.message).toContain('code 99');
+    expect(e.message).toContain('master1');
+  });
+
+  test('a table that reuses a code is refused at creation', () => {
+    expect(() => createCodec({ config: twoNodeConfig(), hmac: nodeHmac, messageTypeCodes: { ...MESSAGE_TYPE_CODES, dup: 1 } })).toThrow(/share code 1/);
+    expect(() => createCodec({ config: twoNodeConfig(), hmac: nodeHmac, messageTypeCodes: { zero: 0 } })).toThrow(/outside 1\.\.65535/);
+  });
+});
+
+describe('authentication: authkeys as a keyring', () => {
+  const rotating = (activeIndex: number) =>
+    createCodec({
+      config: twoNodeConfig({ auth: { activeIndex, keys: [{ index: 1, method: 'sha1', key: 'secretkey' }, { index: 2, method: 'sha1', key: 'newkey' }] } }),
+      hmac: nodeHmac,
+    });
+
+  test('key rotation: nodes on `auth 1` and `auth 2` with both keys listed accept each other (fixes Heartbeat D1)', () => {
+    const onOld = rotating(1);
+    const onNew = rotating(2);
+    const fromNew = onNew.decode(encoded({ ...packet, from: 'master1' }, onOld));
+    const fromOld = onOld.decode(encoded({ ...packet, from: 'master2' }, onNew));
+    expect(fromNew.ok && fromNew.value.keyIndex).toBe(1);
+    expect(fromOld.ok && fromOld.value.keyIndex).toBe(2);
+  });
+
+  test.each(['sha1', 'md5', 'crc'] as const)('%s round-trips with its own trailer length', (method) => {
+    const c = createCodec({ config: withAuth(method), hmac: nodeHmac });
+    const bytes = encoded(packet, c);
+    expect(bytes.length).toBe(encoded(packet, createCodec({ config: withAuth('crc') })).length + { sha1: 16, md5: 12, crc: 0 }[method]);
+    expect(c.decode(bytes).ok).toBe(true);
+  });
+
+  test('the receiver, not the packet, decides the method: a crc-signed forgery against a sha1 key is refused', () => {
+    const forger = createCodec({ config: withAuth('crc') });
+    const r = codec.decode(encoded(packet, forger));
+    expect(r.ok).toBe(false);
+  });
+});
+
+describe('decode: every error code', () => {
+  test('HB_WIRE_TRUNCATED: empty, inside the header, the payload or the signature', () => {
+    const bytes = encoded();
+    for (const n of [0, 2, 3, 10, FIXED_HEADER_BYTES + 5, bytes.length - 30, bytes.length - 1]) {
+      expect(errorOf(codec.decode(bytes.subarray(0, n))).code).toBe('HB_WIRE_TRUNCATED');
+    }
+  });
+
+  test('HB_WIRE_BAD_MAGIC: random traffic, and a specific hint for a Heartbeat 3 packet', () => {
+    expect(errorOf(codec.decode(Buffer.from('GET / HTTP/1.1\r\n'))).code).toBe('HB_WIRE_BAD_MAGIC');
+    // The first bytes of the verbatim 3.0.6 heartbeat in reference §4.9.
+    const e = errorOf(codec.decode(Buffer.from('###\n11:(0)t=status,12:(0)st=active,10:(0)dt=1f40,')));
+    expect(e.code).toBe('HB_WIRE_BAD_MAGIC');
+    expect(e.message).toMatch(/Heartbeat 3 packet.*old heartbeat daemon/);
+  });
+
+  test('HB_WIRE_UNSUPPORTED_VERSION: names both versions', () => {
+    const bytes = encoded().slice();
+    bytes[3] = 2;
+    const e = errorOf(codec.decode(bytes));
+    expect(e.code).toBe('HB_WIRE_UNSUPPORTED_VERSION');
+    expect(e.message).toBe('packet speaks hbd wire protocol version 2, this node speaks version 1');
+  });
+
+  test('HB_WIRE_TOO_LARGE: more than 1400 bytes is refused before any parsing', () => {
+    const big = new Uint8Array(MAX_PACKET_BYTES + 1);
+    big.set(encoded());
+    expect(errorOf(codec.decode(big)).code).toBe('HB_WIRE_TOO_LARGE');
+  });
+
+  test('HB_WIRE_FOREIGN_CLUSTER: another cluster on the same port', () => {
+    const neighbour = createCodec({ config: twoNodeConfig({ clusterName: 'web-ha' }), hmac: nodeHmac });
+    const e = errorOf(codec.decode(encoded(packet, neighbour)));
+    expect(e).toEqual({ code: 'HB_WIRE_FOREIGN_CLUSTER', message: 'packet for cluster "web-ha", this node is in cluster "linux-ha"' });
+  });
+
+  test('HB_WIRE_UNKNOWN_KEY: signed with an index we do not have', () => {
+    const other = createCodec({ config: twoNodeConfig({ auth: { activeIndex: 3, keys: [{ index: 3, method: 'sha1', key: 'secretkey' }] } }), hmac: nodeHmac });
+    const e = errorOf(codec.decode(encoded(packet, other)));
+    expect(e.code).toBe('HB_WIRE_UNKNOWN_KEY');
+    expect(e.message).toBe('packet claiming to be from "master1" is signed with authkeys key 3, which is not configured here (configured: 1)');
+  });
+
+  test('HB_WIRE_BAD_SIGNATURE: same index, other secret; or a tampered byte', () => {
+    const other = createCodec({ config: twoNodeConfig({ auth: { activeIndex: 1, keys: [{ index: 1, method: 'sha1', key: 'wrong' }] } }), hmac: nodeHmac });
+    const e = errorOf(codec.decode(encoded(packet, other)));
+    expect(e.code).toBe('HB_WIRE_BAD_SIGNATURE');
+    expect(e.message).toContain('sha1 authentication with key 1 failed');
+    expect(e.message).not.toContain('secretkey');
+    expect(e.message).not.toContain('wrong');
+    const tampered = encoded().slice();
+    const at = Buffer.from(tampered).indexOf('"epoch":3') + 8;
+    tampered[at] = '9'.charCodeAt(0);
+    expect(errorOf(codec.decode(tampered)).code).toBe('HB_WIRE_BAD_SIGNATURE');
+  });
+
+  test('HB_WIRE_BAD_SIGNATURE with crc says "corrupted", not "tampered"', () => {
+    const crc = createCodec({ config: withAuth('crc') });
+    const bytes = encoded(packet, crc).slice();
+    bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 1;
+    expect(errorOf(crc.decode(bytes)).message).toContain('crc checksum does not match');
+  });
+
+  test('HB_WIRE_UNKNOWN_NODE: an authenticated sender that is not a `node` of this cluster', () => {
+    const e = errorOf(codec.decode(encoded({ ...packet, from: 'master3' })));
+    expect(e).toEqual({
+      code: 'HB_WIRE_UNKNOWN_NODE',
+      message: 'authenticated packet from "master3", which is not a node of this cluster (nodes: master1, master2)',
+    });
+  });
+
+  test('HB_WIRE_UNKNOWN_TYPE: a type code this node does not know', () => {
+    expect(errorOf(codec.decode(signedFrame(Buffer.from('{}'), { typeCode: 4242 }))).code).toBe('HB_WIRE_UNKNOWN_TYPE');
+  });
+
+  test.each([
+    ['trailing bytes after the signature', () => Buffer.concat([encoded(), Buffer.from([0])])],
+    ['a payload that is not UTF-8', () => signedFrame(Uint8Array.of(0x7b, 0xff, 0x7d))],
+    ['a payload that is not JSON', () => signedFrame(Buffer.from('{"status":'))],
+    ['a payload that is a JSON array', () => signedFrame(Buffer.from('[]'))],
+    ['a payload with its own "type"', () => signedFrame(Buffer.from('{"type":"ack","status":"up","pingReachable":0,"claims":[]}'))],
+    ['a heartbeat with an unknown status', () => signedFrame(Buffer.from('{"status":"dancing","pingReachable":0,"claims":[]}'))],
+    ['a heartbeat with a fractional count', () => signedFrame(Buffer.from('{"status":"up","pingReachable":0.5,"claims":[]}'))],
+    ['a claim without a group', () => signedFrame(Buffer.from('{"status":"up","pingReachable":0,"claims":[{"state":"started","epoch":1}]}'))],
+    ['an ack without msgId', () => signedFrame(Buffer.from('{}'), { typeCode: MESSAGE_TYPE_CODES.ack })],
+    ['a number JSON turns into Infinity', () => signedFrame(Buffer.from('{"msgId":1e999}'), { typeCode: MESSAGE_TYPE_CODES.ack })],
+    ['a generation above 2^53-1', () => signedFrame(Buffer.from('{"msgId":1}'), { typeCode: MESSAGE_TYPE_CODES.ack, generation: 2 ** 53 })],
+    ['a sender name that is not UTF-8', () => signedFrame(Buffer.from('{"msgId":1}'), { typeCode: MESSAGE_TYPE_CODES.ack, from: Uint8Array.of(0x6d, 0xff) })],
+  ])('HB_WIRE_MALFORMED: %s', (_name, make) => {
+    expect(errorOf(codec.decode(make())).code).toBe('HB_WIRE_MALFORMED');
+  });
+
+  test('error messages about unauthenticated names are one safe log line', () => {
+    const neighbour = createCodec({ config: twoNodeConfig({ clusterName: 'evil\nFAKE LOG LINE' }), hmac: nodeHmac });
+    const e = errorOf(codec.decode(encoded(packet, neighbour)));
+    expect(e.message).not.toContain('\n');
+    expect(e.message).toContain('"evil\\nFAKE LOG LINE"');
+  });
+});
+
+describe('encode: every error code', () => {
+  test('HB_WIRE_UNKNOWN_TYPE: a type without a code', () => {
+    const e = errorOf(codec.encode({ ...packet, message: { type: 'gossip' } as unknown as ClusterMessage }));
+    expect(e).toEqual({ code: 'HB_WIRE_UNKNOWN_TYPE', message: 'cannot encode message type "gossip": it has no code in MESSAGE_TYPE_CODES' });
+    expect(errorOf(codec.encode({ ...packet, message: { type: 'toString' } as unknown as ClusterMessage })).code).toBe('HB_WIRE_UNKNOWN_TYPE');
+  });
+
+  test.each<[string, OutgoingPacket]>([
+    ['a NaN epoch', { ...packet, message: { ...heartbeat, claims: [{ group: 'g', state: 'started', epoch: NaN }] } }],
+    ['an unknown claim state', { ...packet, message: { ...heartbeat, claims: [{ group: 'g', state: 'running' as 'started', epoch: 1 }] } }],
+    ['a negative seq', { ...packet, seq: -1 }],
+    ['a fractional generation', { ...packet, generation: 1.5 }],
+    ['an empty sender', { ...packet, from: '' }],
+    ['a sender of 256 bytes', { ...packet, from: 'x'.repeat(256) }],
+    ['a bigint field', { ...packet, message: { ...heartbeat, extra: 1n } as unknown as ClusterMessage }],
+    ['a typed-array field', { ...packet, message: { ...heartbeat, extra: new Uint8Array(2) } as unknown as ClusterMessage }],
+    ['undefined inside an array', { ...packet, message: { type: 'groupRequest', msgId: 1, groups: [undefined as unknown as string], reason: 'standby' } }],
+  ])('HB_WIRE_INVALID_MESSAGE: %s', (_name, p) => {
+    expect(errorOf(codec.encode(p)).code).toBe('HB_WIRE_INVALID_MESSAGE');
+  });
+
+  test('an optional field left undefined is simply absent', () => {
+    const r = codec.decode(encoded({ ...packet, message: { ...heartbeat, note: undefined } as unknown as ClusterMessage }));
+    expect(r.ok && 'note' in r.value.message).toBe(false);
+  });
+
+  test('HB_WIRE_TOO_LARGE: says how large and why', () => {
+    const claims = Array.from({ length: 40 }, (_, i) => ({ group: `IPaddr::10.0.0.${i}/24/eth0`, state: 'started' as const, epoch: i }));
+    const e = errorOf(codec.encode({ ...packet, message: { ...heartbeat, claims } }));
+    expect(e.code).toBe('HB_WIRE_TOO_LARGE');
+    expect(e.message).toMatch(/^a heartbeat message would encode to \d+ bytes \(payload \d+\), over the 1400-byte packet limit$/);
+  });
+
+  test('a misbehaving injected HMAC at run time is reported, not thrown', () => {
+    let calls = 0;
+    const flaky = createCodec({
+      config: twoNodeConfig(),
+      hmac: (m, k, d) => {
+        calls++;
+        if (calls > 1) throw new Error('hardware crypto engine unavailable');
+        return nodeHmac(m, k, d);
+      },
+    });
+    const e = errorOf(flaky.encode(packet));
+    expect(e.code).toBe('HB_WIRE_INVALID_MESSAGE');
+    expect(e.message).toContain('hardware crypto engine unavailable');
+  });
+});
+
+describe('createCodec refuses what the config parser should have caught', () => {
+  test('a cluster name over 255 bytes', () => {
+    expect(() => createCodec({ config: twoNodeConfig({ clusterName: 'c'.repeat(256) }), hmac: nodeHmac })).toThrow(/cluster name/);
+  });
+});
