@@ -221,6 +221,7 @@ export function createDaemonLog(options: LoggerOptions): DaemonLog {
         const timer = setTimeout(resolve, 2000);
         logger.on('finish', () => {
           clearTimeout(timer);
+          syslogStream?.end();
           resolve();
         });
         logger.end();
