@@ -46,6 +46,7 @@ export function parseAuthkeys(text: string, options: AuthkeysOptions = {}): Auth
   let authLine: { index: number; location: SourceLocation } | undefined;
   const keys = new Map<number, { key: AuthKey; location: SourceLocation }>();
   let authAfterKeyReported = false;
+  let badAuthLineReported = false; // then "no auth line" would only repeat it
 
   for (const physical of splitLines(text)) {
     const words = splitWords(physical.text, physical.number, file);
@@ -57,6 +58,7 @@ export function parseAuthkeys(text: string, options: AuthkeysOptions = {}): Auth
       const m = /^auth[ \t\f\v]*([+-]?\d+)/.exec(physical.text.trimStart());
       if (m === null) {
         report('HB_CFG_AUTHKEYS_SYNTAX', first.location, `invalid auth line "${physical.text.trim()}"`, 'write "auth N" where N is the index of the key to sign with, e.g. "auth 1"');
+        badAuthLineReported = true;
         continue;
       }
       const index = Number(m[1]);
@@ -66,6 +68,7 @@ export function parseAuthkeys(text: string, options: AuthkeysOptions = {}): Auth
       }
       if (!Number.isInteger(index) || index < 0 || index > MAX_AUTH_INDEX) {
         report('HB_CFG_AUTHKEYS_BAD_INDEX', words[1]?.location ?? first.location, `auth ${m[1]}: key index must be 0 to ${MAX_AUTH_INDEX}`);
+        badAuthLineReported = true;
         continue;
       }
       authLine = { index, location: first.location };
@@ -146,6 +149,7 @@ export function parseAuthkeys(text: string, options: AuthkeysOptions = {}): Auth
   }
 
   if (authLine === undefined) {
+    if (badAuthLineReported) return { diagnostics };
     report(
       'HB_CFG_AUTHKEYS_NO_AUTH',
       wholeFile(file),

@@ -81,7 +81,7 @@ export function renderHaCfReference(): string {
     '',
     '## Booleans',
     '',
-    `Case-insensitive: ${BOOLEAN_SYNTAX}.`,
+    `Case-insensitive. ${BOOLEAN_SYNTAX.split(' or ').map((side, i) => `${i === 0 ? 'True' : 'False'}: ${side.split('|').map((w) => `\`${w}\``).join(', ')}`).join('; ')}. Anything else is an error.`,
     '',
     '## All directives',
     '',

@@ -75,7 +75,11 @@ export function parseHaCf(text: string, options: { readonly file?: string } = {}
       if (tokens.length === 0) {
         report('HB_CFG_MISSING_VALUE', directiveLocation, `${spec.name} has no value and is ignored`, `e.g. "${spec.example}"`);
       }
-      tokens.forEach((token, i) => spec.apply(makeContext(spec, settings, file, directiveLocation, tokens, i, lineState, report), token));
+      for (const [i, token] of tokens.entries()) {
+        spec.apply(makeContext(spec, settings, file, directiveLocation, tokens, i, lineState, report), token);
+        // A pasted "// comment" (tutorials use them) is reported once; its other words are not.
+        if (token.text.startsWith('//')) break;
+      }
     }
   }
   return { settings, diagnostics };
