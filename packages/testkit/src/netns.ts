@@ -29,6 +29,11 @@ export interface LabNode {
   pids(): Promise<number[]>;
   /** MAC address of one of the node's interfaces. */
   mac(ifname: string): Promise<string>;
+  /**
+   * Mount a fresh tmpfs on `dir` inside the node only (needs the node's mount namespace): a
+   * node-local /run-like directory, so two nodes on one host don't share pid files and sockets.
+   */
+  mountTmpfs(dir: string, options?: { readonly mode?: string }): Promise<void>;
 }
 
 export interface LabSwitch {
@@ -239,6 +244,10 @@ export async function createNetLab(): Promise<NetLab> {
       exec: (argv, options) => runCommand([...prefix, ...argv], options),
       spawn: (argv, options) => spawnIn(prefix, argv, options),
       pids: () => netnsPids(netns),
+      async mountTmpfs(dir, options = {}) {
+        if (!holder?.pid) throw new Error(`node ${name} has no mount namespace of its own: refusing to mount ${dir} on the host`);
+        await runCommand([...prefix, 'mount', '-t', 'tmpfs', '-o', `mode=${options.mode ?? '0755'},size=64m`, `hbd-${name}`, dir]);
+      },
       async mac(ifname) {
         const { stdout } = await runCommand(['ip', '-n', netns, '-o', 'link', 'show', 'dev', ifname]);
         const match = /link\/ether ([0-9a-f:]{17})/.exec(stdout);
