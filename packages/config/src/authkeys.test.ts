@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { parseAuthkeys } from './authkeys';
-import { at, codes } from './test-helpers.test-util';
+import { at, codes } from '../test/helpers';
 
 describe('authkeys grammar (auth.c)', () => {
   test('the Heartbeat sample, uncommented', () => {

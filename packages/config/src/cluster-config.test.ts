@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { defaultInitdeadMs, defaultWarntimeMs, parseClusterConfig, type ClusterConfigInput } from './cluster-config';
-import { at, codes } from './test-helpers.test-util';
+import { at, codes } from '../test/helpers';
 
 const HA_CF = ['keepalive 2', 'deadtime 30', 'warntime 10', 'initdead 60', 'udpport 694', 'ucast eth1 10.1.1.2', 'auto_failback on', 'node master1', 'node master2', 'ping 192.168.42.1'].join('\n');
 const HARESOURCES = 'master1 IPaddr::192.168.42.14/25/eth0:0 nginx\n';

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { parseHaCf } from './ha-cf';
 import { DIRECTIVE_NAMES, DIRECTIVES } from './directive-table';
 import type { HaCfSettings } from './ha-cf-settings';
-import { at, codes, errors } from './test-helpers.test-util';
+import { at, codes, errors } from '../test/helpers';
 
 const parse = (text: string) => parseHaCf(text);
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { parseHaresources } from './haresources';
-import { at, codes } from './test-helpers.test-util';
+import { at, codes } from '../test/helpers';
 
 const parse = (text: string) => parseHaresources(text);
 

@@ -9,7 +9,7 @@ import { DIAGNOSTIC_CODES, type DiagnosticCode } from './diagnostic-codes';
 import { DIRECTIVE_NAMES } from './directive-table';
 import { configDigest } from './digest';
 import { printClusterConfig } from './print';
-import { errors } from './test-helpers.test-util';
+import { errors } from '../test/helpers';
 
 // Text that is either raw bytes (decoded as UTF-8, so invalid sequences become U+FFFD) or built
 // from the pieces these grammars care about, to reach deep into the parsers.

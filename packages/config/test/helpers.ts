@@ -1,5 +1,5 @@
-// Shared helpers for this package's tests (not a test file itself).
-import type { Diagnostic } from './model';
+// Shared helpers for this package's tests.
+import type { Diagnostic } from '../src/model';
 
 export function codes(diagnostics: readonly Diagnostic[]): string[] {
   return diagnostics.map((d) => d.code);
