@@ -12,7 +12,7 @@ import type { GroupClaim, HeartbeatMessage } from './messages';
 import { applyHeartbeat, checkCommUp, checkDeadlines, notePacket, onLeaving, onStall, peerIndex } from './membership';
 import { applyCleanup, onFenceFinished, onGroupReleased, onGroupRequest, onNodeFenced, reconcile } from './ownership';
 import { checkPingDeadlines, lastReplyAtMs, onProbeFinished, probeDue } from './ping';
-import { failbackSoakMs, handoffHintTtlMs, IDLE_WAKE_MS, leavingAckWaitMs, pingProbeTimeoutMs, stallThresholdMs } from './policy';
+import { failbackSoakMs, handoffHintTtlMs, IDLE_WAKE_MS, ipfailDelayMs, leavingAckWaitMs, pingProbeTimeoutMs, stallThresholdMs } from './policy';
 import { acceptReliable, onAck, pendingTo, resendDue, sendReliable } from './reliable';
 import { advanceAll, onOpFinished } from './sequencer';
 import { isAlivePeer, isHoldingState, type GroupRuntime, type NodeState, type PeerState } from './state';
@@ -111,6 +111,7 @@ export function createNode(config: ClusterConfig, boot: BootInfo): StepResult<No
     reachable: 0,
     hasQuorum: config.pingTargets.length === 0,
     noQuorumSinceAtMs: config.pingTargets.length === 0 ? null : now,
+    reachBehindSinceAtMs: null,
     groups,
     outbox: [],
     admin: [],
@@ -310,6 +311,7 @@ function nextWake(s: NodeState, now: AtMs): AtMs {
     if (tgt.status !== 'dead') at((lastReplyAtMs(s, ti) ?? s.startedAtMs) + c.deadpingMs);
   }
   if (!s.hasQuorum && s.noQuorumSinceAtMs !== null) at(s.noQuorumSinceAtMs + c.deadtimeMs);
+  if (s.reachBehindSinceAtMs !== null) at(s.reachBehindSinceAtMs + ipfailDelayMs(c));
   for (const e of s.outbox) at(e.nextSendAtMs);
   for (const g of s.groups) {
     if (g.op === null) {

@@ -261,6 +261,9 @@ export function onStall(ctx: Ctx, stalledMs: number): void {
 export function checkCommUp(ctx: Ctx): void {
   const s = ctx.s;
   if (s.phase !== 'up') return;
+  // Like Heartbeat, ping nodes count too: each must have answered or been declared dead
+  // (deadping), so the reach we advertise as 'active' is settled, not a start-up zero.
+  for (const t of s.pings) if (t.status === 'init') return;
   const alive: string[] = [];
   const dead: string[] = [];
   for (let i = 0; i < s.nodes.length; i++) {

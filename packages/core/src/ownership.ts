@@ -26,7 +26,8 @@ import {
   readyForFailback,
   splitBrainWinner,
 } from './placement';
-import { FENCE_RETRY_DELAY_MS } from './policy';
+import { lastReplyAtMs } from './ping';
+import { FENCE_RETRY_DELAY_MS, ipfailDelayMs } from './policy';
 import { sendReliable } from './reliable';
 import { beginStart, beginStop } from './sequencer';
 import { fencingEnabled, isAlivePeer, type GroupRuntime, type NodeState } from './state';
@@ -35,6 +36,9 @@ export function reconcile(ctx: Ctx): void {
   const s = ctx.s;
   if (s.phase === 'stopped' || s.phase === 'up') return;
   s.dirty = false;
+  const behind = s.phase === 'active' && s.reachable < maxReach(s);
+  if (!behind) s.reachBehindSinceAtMs = null;
+  else if (s.reachBehindSinceAtMs === null) s.reachBehindSinceAtMs = ctx.now;
   if (fencingEnabled(s)) fenceWhereNeeded(ctx);
   for (const g of s.groups) {
     if (g.state === 'starting' || g.state === 'started') {
@@ -87,7 +91,8 @@ function holderPolicy(ctx: Ctx, g: GroupRuntime): void {
   const best = maxReach(s);
   const mine = s.reachable;
   if (!s.hasQuorum || mine < best) {
-    const to = placeUnheld(s, g, me);
+    const behindFor = s.reachBehindSinceAtMs === null ? 0 : ctx.now - s.reachBehindSinceAtMs;
+    const to = behindFor >= ipfailDelayMs(s.config) ? placeUnheld(s, g, me) : NOBODY;
     if (to >= 0) {
       const why = `${s.localNode} reaches ${mine}/${s.pings.length} ping targets, ${nodeName(s, to)} reaches ${reachOf(s, to)}/${s.pings.length} (ipfail)`;
       beginStop(ctx, g, 'release', to, 'ipfail', why);
@@ -142,6 +147,7 @@ function maybeStart(ctx: Ctx, g: GroupRuntime): void {
   const adminWants = isAdminTakeoverPending(s, g);
   const to = adminWants ? (eligible(s, me, g) ? me : NOBODY) : placeUnheld(s, g, NOBODY);
   if (to === me) {
+    if (!pingSeenSinceHolderFellSilent(s, g)) return; // the next reply, or deadping, decides
     const { from, reason, failback } = takeoverReason(s, g, adminWants);
     beginStart(ctx, g, from, reason, failback);
     return;
@@ -152,6 +158,24 @@ function maybeStart(ctx: Ctx, g: GroupRuntime): void {
     if (!hasQuorumOf(s, me)) refuse(ctx, g, `no ping target reachable (0/${s.pings.length}): this node may be the isolated one`);
     else reportIfStranded(ctx, g);
   }
+}
+
+/**
+ * Taking over from a dead holder needs evidence that *we* are not the one cut off: a ping reply
+ * that arrived well after the holder fell silent (a keepalive later). A node whose cable was
+ * pulled loses peer and ping node at the same instant; with deadping = deadtime it would
+ * otherwise see the peer dead a moment before its own ping node, and take over.
+ */
+function pingSeenSinceHolderFellSilent(s: NodeState, g: GroupRuntime): boolean {
+  const lh = g.lastHolder;
+  if (s.pings.length === 0 || lh === null || lh.why !== 'dead') return true;
+  const p = s.nodes[lh.node]!;
+  if (p.status !== 'dead' || p.lastHeardAtMs === null) return true;
+  for (let ti = 0; ti < s.pings.length; ti++) {
+    const last = lastReplyAtMs(s, ti);
+    if (last !== null && last > p.lastHeardAtMs + s.config.keepaliveMs) return true;
+  }
+  return false;
 }
 
 /** Words for the takeover, and whether the group should go back to its preferred node later. */

@@ -30,6 +30,7 @@ export function onProbeFinished(ctx: Ctx, target: string, address: string, reach
   a.inFlightSinceAtMs = null;
   if (!reachable) return; // silence is judged by deadping, not by one lost probe
   a.lastReplyAtMs = ctx.now;
+  s.dirty = true; // a takeover may be waiting for fresh ping evidence
   if (t.status !== 'up') {
     t.status = 'up';
     emit(ctx, { kind: 'pingTargetUp', atMs: ctx.now, target: t.name });

@@ -52,3 +52,12 @@ export function leavingAckWaitMs(config: ClusterConfig): number {
 export function pingProbeTimeoutMs(config: ClusterConfig): number {
   return Math.max(200, Math.min(config.keepaliveMs, 2000));
 }
+
+/**
+ * ipfail gives groups away only after the peer has reached more ping targets than we do for this
+ * long (Heartbeat's ipfail: "Delayed giveup in 2 seconds", 2 × keepalive), so two nodes losing the
+ * same ping node a moment apart do not trade groups.
+ */
+export function ipfailDelayMs(config: ClusterConfig): number {
+  return 2 * config.keepaliveMs;
+}

@@ -184,6 +184,8 @@ export interface NodeState {
   reachable: number;
   hasQuorum: boolean;
   noQuorumSinceAtMs: AtMs | null;
+  /** Since when a live peer has reached more ping targets than we do (ipfail waits 2 keepalives). */
+  reachBehindSinceAtMs: AtMs | null;
   readonly groups: GroupRuntime[];
   outbox: OutboxEntry[];
   admin: AdminState[];

@@ -1,0 +1,158 @@
+import { describe, expect, test } from '@jest/globals';
+import type { PingTarget } from '@hbd/config';
+import { createNode, step, type Effect } from '../src';
+import { makeConfig } from './fixtures';
+import { Pump } from './pump';
+
+const A = 'IPaddr::10.0.0.100'; // preferred nodea
+const B = 'IPaddr::10.0.0.101'; // preferred nodeb
+const gw: PingTarget = { name: '10.0.0.1', kind: 'ping', addresses: ['10.0.0.1'] };
+const routers: PingTarget = { name: 'routers', kind: 'ping_group', addresses: ['10.0.0.2', '10.0.0.3'] };
+
+function probes(effects: readonly Effect[]): string[] {
+  return effects.filter((e): e is Extract<Effect, { kind: 'probePingTarget' }> => e.kind === 'probePingTarget').map((e) => `${e.target}/${e.address}`);
+}
+
+describe('ping targets', () => {
+  test('every address is probed every keepalive, at most one probe in flight per address', () => {
+    const config = makeConfig({ pingTargets: [gw, routers] });
+    const r0 = createNode(config, { localNode: 'nodea', nowMs: 0, previousGeneration: 0 });
+    expect(probes(r0.effects)).toEqual(['10.0.0.1/10.0.0.1', 'routers/10.0.0.2', 'routers/10.0.0.3']);
+    // No answer yet: the next keepalive sends nothing new to these addresses.
+    const r1 = step(r0.state, { kind: 'timer', nowMs: 1000 });
+    expect(probes(r1.effects)).toEqual([]);
+    // An answer frees the address; the next probe goes out a keepalive after the previous one.
+    const r2 = step(r1.state, { kind: 'pingProbeFinished', nowMs: 1100, target: '10.0.0.1', address: '10.0.0.1', reachable: true });
+    expect(probes(r2.effects)).toEqual(['10.0.0.1/10.0.0.1']);
+    expect(r2.effects.find((e) => e.kind === 'probePingTarget')).toMatchObject({ timeoutMs: 1000 });
+  });
+
+  test('a target is up on a reply and dead after deadping without one; a ping_group is up if any member is', () => {
+    const p = new Pump(makeConfig({ pingTargets: [gw, routers] }));
+    p.boot('nodea');
+    p.run(2000);
+    expect(p.eventsOf('pingTargetUp').map((e) => e.target)).toEqual(['10.0.0.1', 'routers']);
+    expect(p.view('nodea').quorum).toEqual({ reachable: 2, total: 2, hasQuorum: true });
+    p.pingDown.add('nodea@10.0.0.2'); // one router: the group stays up
+    p.run(10_000);
+    expect(p.eventsOf('pingTargetDead')).toHaveLength(0);
+    p.pingDown.add('nodea@10.0.0.3');
+    const lastReply = p.now;
+    p.run(10_000);
+    const dead = p.eventsOf('pingTargetDead');
+    expect(dead).toEqual([expect.objectContaining({ target: 'routers' })]);
+    expect(dead[0]!.atMs - lastReply).toBeLessThanOrEqual(6000 + p.pingLatencyMs);
+    expect(dead[0]!.silentMs).toBeGreaterThanOrEqual(6000);
+    expect(p.view('nodea').quorum).toEqual({ reachable: 1, total: 2, hasQuorum: true });
+    expect(p.eventsOf('quorumChanged').map((e) => `${e.reachable}/${e.total} ${e.hasQuorum}`)).toEqual(['1/2 true', '2/2 true', '1/2 true']);
+  });
+
+  test('heartbeats advertise how many targets the node reaches', () => {
+    const p = new Pump(makeConfig({ pingTargets: [gw, routers] }));
+    p.bootAll();
+    p.run(3000);
+    expect(p.view('nodeb').nodes[0]!.pingReachable).toBe(2);
+  });
+});
+
+describe('ipfail', () => {
+  test('both alive, the peer reaches more targets → the node reaching fewer hands its groups over; back when balanced', () => {
+    const p = new Pump(makeConfig({ pingTargets: [gw] }));
+    p.bootAll();
+    p.run(5000);
+    expect(p.fullyOn(A)).toEqual(['nodea']);
+    const lostAt = p.now;
+    p.pingDown.add('nodea');
+    p.run(10_000);
+    expect(p.fullyOn(A)).toEqual(['nodeb']);
+    expect(p.fullyOn(B)).toEqual(['nodeb']);
+    const release = p.eventsOf('groupReleaseStarted', 'nodea')[0]!;
+    expect(release.atMs - lostAt).toBeLessThanOrEqual(6000 + 2000 + 1000); // deadping, the ipfail delay, a keepalive
+    expect(release).toMatchObject({ to: 'nodeb', reason: 'nodea reaches 0/1 ping targets, nodeb reaches 1/1 (ipfail)' });
+    expect(p.holders(A)).toEqual(['nodeb']);
+    // The ping node comes back: auto_failback on returns the group after the soak period.
+    p.pingDown.clear();
+    p.run(10_000);
+    expect(p.fullyOn(A)).toEqual(['nodea']);
+  });
+
+  test('ipfail compares counts: 2 of 2 beats 1 of 2', () => {
+    const p = new Pump(makeConfig({ pingTargets: [gw, routers], autoFailback: 'off' }));
+    p.bootAll();
+    p.run(5000);
+    p.pingDown.add('nodeb@10.0.0.1');
+    p.run(10_000);
+    expect(p.fullyOn(B)).toEqual(['nodea']);
+    expect(p.eventsOf('groupReleaseStarted', 'nodeb')[0]!.reason).toBe('nodeb reaches 1/2 ping targets, nodea reaches 2/2 (ipfail)');
+  });
+
+  test('both lose the ping node equally: nothing moves, nothing stops (the peers still see each other)', () => {
+    const p = new Pump(makeConfig({ pingTargets: [gw] }));
+    p.bootAll();
+    p.run(5000);
+    p.pingDown.add('nodea');
+    p.pingDown.add('nodeb');
+    p.run(30_000);
+    expect(p.fullyOn(A)).toEqual(['nodea']);
+    expect(p.fullyOn(B)).toEqual(['nodeb']);
+    expect(p.eventsOf('groupReleaseStarted')).toHaveLength(0);
+  });
+});
+
+describe('ping quorum', () => {
+  test('a node reaching no target does not take over from a dead peer', () => {
+    const p = new Pump(makeConfig({ pingTargets: [gw] }));
+    p.bootAll();
+    p.run(5000);
+    p.pingDown.add('nodeb');
+    p.crash('nodea');
+    p.run(20_000);
+    expect(p.fullyOn(A)).toEqual([]);
+    expect(p.eventsOf('groupTakeoverStarted', 'nodeb').filter((e) => e.group === A)).toHaveLength(0);
+    expect(p.eventsOf('refusedTakeover', 'nodeb')).toEqual(
+      expect.arrayContaining([expect.objectContaining({ group: A, reason: 'no ping target reachable (0/1): this node may be the isolated one' })]),
+    );
+    // Reach returns: it takes over, saying why.
+    p.pingDown.clear();
+    p.run(2000);
+    expect(p.fullyOn(A)).toEqual(['nodeb']);
+    expect(p.eventsOf('groupTakeoverStarted', 'nodeb').find((e) => e.group === A)!.reason).toMatch(/^nodea dead for \d+\.\d s; ping 1\/1 reachable$/);
+  });
+
+  test('an isolated node (no ping target, no peer) gives up what it holds after deadtime; the other side takes over', () => {
+    const p = new Pump(makeConfig({ pingTargets: [gw] }));
+    p.bootAll();
+    p.run(5000);
+    // nodea's cable is pulled: no peer, no ping node.
+    p.cut('nodea', 'nodeb');
+    p.pingDown.add('nodea');
+    const cutAt = p.now;
+    p.run(25_000);
+    expect(p.fullyOn(A)).toEqual(['nodeb']);
+    expect(p.fullyOn(B)).toEqual(['nodeb']);
+    const gaveUp = p.eventsOf('groupReleaseStarted', 'nodea')[0]!;
+    expect(gaveUp.reason).toMatch(/^no ping target reachable \(0\/1\) for 6\.0 s and no peer alive: this node is isolated$/);
+    // deadping to notice, then deadtime.
+    expect(gaveUp.atMs - cutAt).toBeLessThanOrEqual(6000 + 6000 + 1000);
+    expect(p.eventsOf('groupTakeoverStarted', 'nodea').filter((e) => e.atMs > cutAt)).toHaveLength(0);
+  });
+
+  test('a node without quorum never starts a group at boot', () => {
+    const p = new Pump(makeConfig({ pingTargets: [gw] }));
+    p.pingDown.add('nodea');
+    p.boot('nodea');
+    p.run(30_000);
+    expect(p.ops.filter((o) => o.action === 'start')).toHaveLength(0);
+  });
+
+  test('no ping nodes configured: quorum is trivially true, so a cut link means both run everything (like Heartbeat)', () => {
+    const p = new Pump(makeConfig());
+    p.bootAll();
+    p.run(5000);
+    expect(p.view('nodea').quorum).toEqual({ reachable: 0, total: 0, hasQuorum: true });
+    p.cut('nodea', 'nodeb');
+    p.run(10_000);
+    expect(p.fullyOn(A)).toEqual(['nodea', 'nodeb']);
+    expect(p.fullyOn(B)).toEqual(['nodea', 'nodeb']);
+  });
+});
