@@ -87,8 +87,8 @@ function forgetClaims(ctx: Ctx, i: number, why: 'dead' | 'left' | 'restarted' | 
   const p = s.nodes[i]!;
   for (const g of s.groups) {
     const c = p.claimState[g.index]!;
-    if (c === 'unclean') p.unclean[g.index] = true;
-    if (c === 'starting' || c === 'started' || c === 'stopping') {
+    if (c === 'unclean' && why !== 'fenced') p.unclean[g.index] = true;
+    if (c === 'starting' || c === 'started' || c === 'stopping' || c === 'unclean') {
       g.lastHolder = { node: i, why, atMs: ctx.now, silentMs };
       // A new situation: a group that failed here before gets another chance now that its holder is gone.
       if (g.state === 'failed') g.state = 'stopped';

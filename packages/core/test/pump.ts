@@ -275,10 +275,11 @@ export class Pump {
 
   // ---- reading what happened ----
 
-  eventsOf<K extends ClusterEvent['kind']>(kind: K, node?: string): (Extract<ClusterEvent, { kind: K }> & { node: string })[] {
+  /** Events of one kind, each with `on`: the node that emitted it. */
+  eventsOf<K extends ClusterEvent['kind']>(kind: K, node?: string): (Extract<ClusterEvent, { kind: K }> & { on: string })[] {
     return this.events
       .filter((e) => e.event.kind === kind && (node === undefined || e.node === node))
-      .map((e) => ({ ...(e.event as Extract<ClusterEvent, { kind: K }>), node: e.node }));
+      .map((e) => ({ ...(e.event as Extract<ClusterEvent, { kind: K }>), on: e.node }));
   }
 
   /** Nodes on which some member of the group is running (as the agents see it). */

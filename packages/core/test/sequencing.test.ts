@@ -1,0 +1,224 @@
+import { describe, expect, test } from '@jest/globals';
+import { group, makeConfig } from './fixtures';
+import { Pump, type OpRecord } from './pump';
+
+const WEB = 'IPaddr::10.0.0.100'; // nodea: IPaddr, Filesystem, nginx
+const web = group('nodea', WEB, 'Filesystem::/dev/drbd0::/srv::ext4', 'nginx');
+const DB = 'IPaddr::10.0.0.101';
+const db = group('nodeb', DB, 'mysqld');
+
+function opsOn(p: Pump, node: string, g: string, phase: OpRecord['phase'] = 'issued'): string[] {
+  return p.ops.filter((o) => o.node === node && o.group === g && o.phase === phase && o.action !== 'status').map((o) => `${o.action} ${o.resource.split('::')[0]}`);
+}
+
+describe('start and stop order', () => {
+  test('members start left to right, each after the previous succeeded, with the configured start timeout', () => {
+    const p = new Pump(makeConfig({ groups: [web, db], agentTimeouts: { startMs: 7000, stopMs: 9000, statusMs: 3000 } }));
+    p.opLatencyMs = 300;
+    p.boot('nodea');
+    p.run(13_000);
+    const issued = p.ops.filter((o) => o.node === 'nodea' && o.group === WEB);
+    expect(issued.map((o) => `${o.phase} ${o.resource.split('::')[0]} @${o.atMs}`)).toEqual([
+      'issued IPaddr @12000',
+      'done IPaddr @12300',
+      'issued Filesystem @12300',
+      'done Filesystem @12600',
+      'issued nginx @12600',
+      'done nginx @12900',
+    ]);
+    expect(p.eventsOf('groupStarted').find((e) => e.group === WEB)).toMatchObject({ atMs: 12900, tookMs: 900 });
+    const op = p.eventsOf('resourceOpStarted')[0]!;
+    expect(op).toMatchObject({ action: 'start', resource: WEB });
+    // timeoutMs comes from config.agentTimeouts (checked on the effect through a direct step).
+    const st = p.state('nodea');
+    expect(st.config.agentTimeouts.startMs).toBe(7000);
+  });
+
+  test('stop goes right to left', () => {
+    const p = new Pump(makeConfig({ groups: [web, db] }));
+    p.bootAll();
+    p.run(5000);
+    p.adminRequest('nodea', { command: 'standby', scope: 'all' });
+    p.run(5000);
+    expect(opsOn(p, 'nodea', WEB)).toEqual(['start IPaddr', 'start Filesystem', 'start nginx', 'stop nginx', 'stop Filesystem', 'stop IPaddr']);
+    expect(opsOn(p, 'nodeb', WEB)).toEqual(['start IPaddr', 'start Filesystem', 'start nginx']);
+  });
+});
+
+describe('failed start', () => {
+  test('a failure in the middle stops the started members right to left, marks the group failed, and the peer takes it', () => {
+    const p = new Pump(makeConfig({ groups: [web, db] }));
+    p.agent = (node, op) => (node === 'nodea' && op.action === 'start' && op.resource.name === 'Filesystem' ? { outcome: 'failed', exitCode: 32, outputTail: 'mount: /srv: wrong fs type\n' } : undefined);
+    p.bootAll();
+    p.run(8000);
+    expect(opsOn(p, 'nodea', WEB)).toEqual(['start IPaddr', 'start Filesystem', 'stop Filesystem', 'stop IPaddr']);
+    expect(p.eventsOf('groupStartFailed', 'nodea')[0]).toMatchObject({ group: WEB, resource: 'Filesystem::/dev/drbd0::/srv::ext4', detail: 'failed, exit 32: mount: /srv: wrong fs type' });
+    expect(p.view('nodea').groups[0]).toMatchObject({ localState: 'failed', owner: 'nodeb' });
+    expect(p.view('nodea').groups[0]!.members.map((m) => m.state)).toEqual(['stopped', 'failed', 'stopped']);
+    expect(p.fullyOn(WEB)).toEqual(['nodeb']);
+    expect(p.eventsOf('groupTakeoverStarted', 'nodeb').find((e) => e.group === WEB)!.reason).toBe('nodea released it (failed); no ping nodes configured');
+  });
+
+  test('no ping-pong: failed on every node, the group stays stopped and says why, until cleanup', () => {
+    const p = new Pump(makeConfig({ groups: [web, db] }));
+    let broken = true;
+    p.agent = (_node, op) => (broken && op.action === 'start' && op.resource.name === 'nginx' ? { outcome: 'failed' } : undefined);
+    p.bootAll();
+    p.run(60_000);
+    const starts = p.ops.filter((o) => o.group === WEB && o.action === 'start' && o.resource === 'nginx' && o.phase === 'issued');
+    expect(starts.map((o) => o.node)).toEqual(['nodea', 'nodeb']);
+    expect(p.holders(WEB)).toEqual([]);
+    expect(p.eventsOf('refusedTakeover').filter((e) => e.group === WEB)).toEqual([
+      expect.objectContaining({ on: 'nodea', reason: `failed to start on nodea, nodeb; it stays stopped until hbctl cleanup ${WEB}` }),
+    ]);
+    // The operator fixes nginx and cleans up: it starts again on its preferred node.
+    broken = false;
+    const id = p.adminRequest('nodeb', { command: 'cleanup', group: WEB });
+    p.run(3000);
+    expect(p.admin.find((a) => a.effect.requestId === id)!.effect).toMatchObject({ ok: true, message: `cleared ${WEB} (failed on nodeb); told nodea` });
+    expect(p.fullyOn(WEB)).toEqual(['nodea']);
+    expect(p.eventsOf('groupCleanedUp').map((e) => `${e.on} by ${e.by}: ${e.was}`)).toEqual([`nodeb by nodeb: failed on nodeb`, `nodea by nodeb: failed on nodea`]);
+  });
+
+  test('a failed group gets another chance on a node when its holder dies', () => {
+    const p = new Pump(makeConfig({ groups: [web, db] }));
+    p.agent = (node, op) => (node === 'nodea' && op.action === 'start' && op.resource.name === 'nginx' && p.now < 10_000 ? { outcome: 'failed' } : undefined);
+    p.bootAll();
+    p.run(8000);
+    expect(p.fullyOn(WEB)).toEqual(['nodeb']);
+    p.crash('nodeb');
+    p.run(10_000);
+    expect(p.fullyOn(WEB)).toEqual(['nodea']);
+  });
+
+  test('a start that times out counts as failed', () => {
+    const p = new Pump(makeConfig({ groups: [web, db] }));
+    p.agent = (node, op) => (node === 'nodea' && op.action === 'start' && op.resource.name === 'nginx' ? { outcome: 'timedOut', exitCode: null, afterMs: 20_000 } : undefined);
+    p.bootAll();
+    p.run(30_000);
+    expect(p.eventsOf('groupStartFailed', 'nodea')[0]!.detail).toBe('timed out after 20.0 s');
+    expect(p.fullyOn(WEB)).toEqual(['nodeb']);
+  });
+});
+
+describe('failed stop', () => {
+  test('a failing stop is retried stopRetriesMax times a second apart, then status decides: not running → carry on', () => {
+    const p = new Pump(makeConfig({ groups: [web, db], stopRetriesMax: 3 }));
+    p.agent = (node, op) => {
+      if (node === 'nodea' && op.action === 'stop' && op.resource.name === 'nginx') return { outcome: 'failed' };
+      if (node === 'nodea' && op.action === 'status' && op.resource.name === 'nginx') return { outcome: 'notRunning' };
+      return undefined;
+    };
+    p.bootAll();
+    p.run(5000);
+    p.adminRequest('nodea', { command: 'standby', scope: 'all' });
+    p.run(10_000);
+    const nginx = p.ops.filter((o) => o.node === 'nodea' && o.resource === 'nginx' && o.phase === 'issued' && o.action !== 'start');
+    expect(nginx.map((o) => o.action)).toEqual(['stop', 'stop', 'stop', 'stop', 'status']);
+    expect(nginx[1]!.atMs - nginx[0]!.atMs).toBe(1100); // 100 ms op + 1 s pause
+    expect(p.fullyOn(WEB)).toEqual(['nodeb']);
+    expect(p.eventsOf('groupUnclean')).toHaveLength(0);
+  });
+
+  test('still failing (and running): the group is unclean, the rest is stopped, no other node starts it', () => {
+    const p = new Pump(makeConfig({ groups: [web, db], stopRetriesMax: 2 }));
+    p.agent = (node, op) => (node === 'nodea' && op.resource.name === 'Filesystem' && op.action !== 'start' ? { outcome: op.action === 'status' ? 'ok' : 'failed', outputTail: 'umount: /srv: target is busy' } : undefined);
+    p.bootAll();
+    p.run(5000);
+    const id = p.adminRequest('nodea', { command: 'standby', scope: 'all' });
+    p.run(60_000);
+    expect(opsOn(p, 'nodea', WEB)).toEqual(['start IPaddr', 'start Filesystem', 'start nginx', 'stop nginx', 'stop Filesystem', 'stop Filesystem', 'stop Filesystem', 'stop IPaddr']);
+    expect(p.eventsOf('groupUnclean', 'nodea')).toEqual([expect.objectContaining({ group: WEB, resource: 'Filesystem::/dev/drbd0::/srv::ext4', attempts: 3 })]);
+    expect(p.view('nodea').groups[0]).toMatchObject({ localState: 'unclean', owner: 'nodea' });
+    expect(p.view('nodeb').groups[0]).toMatchObject({ owner: 'nodea' });
+    expect(p.ops.filter((o) => o.node === 'nodeb' && o.group === WEB)).toHaveLength(0);
+    const done = p.admin.find((a) => a.effect.requestId === id)!.effect;
+    expect(done.ok).toBe(false);
+    expect(done.message).toContain(`${WEB} could not be stopped on nodea (unclean)`);
+    // Even when nodea dies, nodeb does not start it: nothing says the filesystem is unmounted.
+    p.crash('nodea', true);
+    p.run(10_000);
+    expect(p.ops.filter((o) => o.node === 'nodeb' && o.group === WEB)).toHaveLength(0);
+    expect(p.eventsOf('refusedTakeover', 'nodeb').find((e) => e.group === WEB)!.reason).toBe(
+      `nodea could not stop it (unclean); no fencing configured: check the node, then hbctl cleanup ${WEB}`,
+    );
+    // The operator checked and cleans up: nodeb takes it.
+    p.running['nodea']!.clear();
+    p.adminRequest('nodeb', { command: 'cleanup', group: WEB });
+    p.run(2000);
+    expect(p.fullyOn(WEB)).toEqual(['nodeb']);
+  });
+});
+
+describe('fencing', () => {
+  test('unclean on a live node: the peer fences it, then takes the group', () => {
+    const p = new Pump(makeConfig({ groups: [web, db], stopRetriesMax: 1, stonithHosts: ['nodea external/ssh nodea'] }));
+    p.agent = (node, op) => (node === 'nodea' && op.resource.name === 'nginx' && op.action !== 'start' ? { outcome: 'failed' } : undefined);
+    p.bootAll();
+    p.run(5000);
+    p.adminRequest('nodea', { command: 'standby', scope: 'all' });
+    p.run(10_000);
+    expect(p.fences).toEqual([expect.objectContaining({ by: 'nodeb', node: 'nodea' })]);
+    expect(p.eventsOf('fencingStarted', 'nodeb')[0]!.reason).toBe(`nodea could not stop ${WEB}`);
+    expect(p.eventsOf('fencingFinished', 'nodeb')[0]).toMatchObject({ node: 'nodea', success: true });
+    expect(p.fullyOn(WEB)).toEqual(['nodeb']);
+    const fencedAt = p.eventsOf('fencingFinished', 'nodeb')[0]!.atMs;
+    const started = p.ops.find((o) => o.node === 'nodeb' && o.group === WEB && o.action === 'start')!;
+    expect(started.atMs).toBeGreaterThanOrEqual(fencedAt);
+    expect(p.eventsOf('groupTakeoverStarted', 'nodeb').find((e) => e.group === WEB)!.reason).toBe('nodea was fenced; no ping nodes configured');
+  });
+
+  test('a dead node that held groups is fenced before its groups are taken over; a failed fence is retried', () => {
+    const p = new Pump(makeConfig({ groups: [web, db], stonithHosts: ['nodea external/ipmi'] }));
+    p.bootAll();
+    p.run(5000);
+    p.fenceSucceeds = false;
+    p.crash('nodea', true);
+    p.run(12_000);
+    expect(p.fences.length).toBeGreaterThanOrEqual(2);
+    expect(p.fences[1]!.atMs - p.fences[0]!.atMs).toBe(5050);
+    expect(p.ops.filter((o) => o.node === 'nodeb' && o.group === WEB)).toHaveLength(0);
+    p.fenceSucceeds = true;
+    p.run(6000);
+    expect(p.fullyOn(WEB)).toEqual(['nodeb']);
+  });
+
+  test('a node that left cleanly is not fenced', () => {
+    const p = new Pump(makeConfig({ groups: [web, db], stonithHosts: ['nodea external/ipmi'] }));
+    p.bootAll();
+    p.run(5000);
+    p.input('nodea', { kind: 'shutdownRequested', nowMs: p.now });
+    p.run(2000);
+    p.crash('nodea');
+    p.run(10_000);
+    expect(p.fences).toEqual([]);
+    expect(p.fullyOn(WEB)).toEqual(['nodeb']);
+  });
+});
+
+describe('monitoring (monitorIntervalMs > 0)', () => {
+  test('started members are checked left to right every interval', () => {
+    const p = new Pump(makeConfig({ groups: [web], nodes: ['nodea'], monitorIntervalMs: 10_000 }));
+    p.boot('nodea');
+    p.run(25_000);
+    const st = p.ops.filter((o) => o.action === 'status' && o.phase === 'issued').map((o) => `${o.resource.split('::')[0]} @${o.atMs}`);
+    expect(st).toEqual(['IPaddr @10300', 'Filesystem @10400', 'nginx @10500', 'IPaddr @20600', 'Filesystem @20700', 'nginx @20800']);
+  });
+
+  test('a dead service is restarted in place; failing again soon after, the group moves', () => {
+    const p = new Pump(makeConfig({ groups: [web, db], monitorIntervalMs: 5000 }));
+    p.bootAll();
+    p.run(3000);
+    p.running['nodea']!.delete(`${WEB}#2`); // nginx crashes
+    p.run(6000);
+    const f = p.eventsOf('resourceFailed', 'nodea');
+    expect(f).toEqual([expect.objectContaining({ group: WEB, resource: 'nginx', outcome: 'notRunning', action: 'restart' })]);
+    expect(p.fullyOn(WEB)).toEqual(['nodea']);
+    expect(opsOn(p, 'nodea', WEB).slice(3)).toEqual(['stop nginx', 'stop Filesystem', 'stop IPaddr', 'start IPaddr', 'start Filesystem', 'start nginx']);
+    p.running['nodea']!.delete(`${WEB}#2`); // and again, well within 10 intervals
+    p.run(8000);
+    expect(p.eventsOf('resourceFailed', 'nodea')[1]).toMatchObject({ action: 'move' });
+    expect(p.fullyOn(WEB)).toEqual(['nodeb']);
+    expect(p.view('nodea').groups[0]!.localState).toBe('failed');
+  });
+});
