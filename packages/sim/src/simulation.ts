@@ -114,6 +114,8 @@ export class Simulation implements World {
   readonly stats: SimStats = { steps: 0, packets: 0, packetsDropped: 0, resourceOps: 0, fences: 0, fencesWithoutDevice: 0, crashes: 0, restarts: 0 };
   /** Every event the engines emitted, in order (for tests that look for one). */
   readonly events: { atMs: number; node: string; event: ClusterEvent }[] = [];
+  /** Groups an operator's standby/takeover moved (auto_failback does not undo those). */
+  readonly movedByAdmin = new Set<string>();
   /** Packets the receiving end refused, by wire error code (replays of duplicated packets are normal). */
   readonly dropCounts = new Map<string, number>();
 
@@ -618,6 +620,7 @@ export class Simulation implements World {
           rec.message = effect.message;
           rec.moved = effect.moved;
         }
+        for (const m of effect.moved) this.movedByAdmin.add(m.group);
         return;
       }
       case 'emit':
