@@ -110,6 +110,10 @@ export function applyHeartbeat(ctx: Ctx, i: number, m: HeartbeatMessage): void {
     const status = m.status === 'active' ? 'active' : m.status === 'leaving' ? 'leaving' : 'up';
     if (status !== p.status) {
       if (status === 'active') p.activeSinceAtMs = ctx.now;
+      if (status === 'leaving') {
+        emit(ctx, { kind: 'peerLeaving', atMs: ctx.now, peer: p.name });
+        p.activeSinceAtMs = null;
+      }
       p.status = status;
       s.dirty = true;
     }
@@ -146,8 +150,8 @@ export function applyHeartbeat(ctx: Ctx, i: number, m: HeartbeatMessage): void {
 export function onLeaving(ctx: Ctx, i: number): void {
   const s = ctx.s;
   const p = s.nodes[i]!;
-  if (p.status === 'leaving') return;
-  emit(ctx, { kind: 'peerLeaving', atMs: ctx.now, peer: p.name });
+  // Its heartbeats may have said 'leaving' already (while it stopped its groups); this message says it is done.
+  if (p.status !== 'leaving') emit(ctx, { kind: 'peerLeaving', atMs: ctx.now, peer: p.name });
   p.status = 'leaving';
   p.activeSinceAtMs = null;
   forgetClaims(ctx, i, 'left', 0);

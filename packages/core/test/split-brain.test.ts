@@ -1,0 +1,92 @@
+import { describe, expect, test } from '@jest/globals';
+import { group, makeConfig } from './fixtures';
+import { Pump } from './pump';
+
+const A = 'IPaddr::10.0.0.100'; // preferred nodea
+const B = 'IPaddr::10.0.0.101'; // preferred nodeb
+
+describe('split brain on heal', () => {
+  test('link cut with both reaching the ping node: both run everything; on heal the higher epoch keeps each group, the loser stops right to left', () => {
+    const gw = { name: '10.0.0.1', kind: 'ping' as const, addresses: ['10.0.0.1'] };
+    const p = new Pump(makeConfig({ pingTargets: [gw], autoFailback: 'off' }));
+    p.bootAll();
+    p.run(5000);
+    p.cut('nodea', 'nodeb');
+    p.run(10_000);
+    expect(p.fullyOn(A)).toEqual(['nodea', 'nodeb']);
+    expect(p.fullyOn(B)).toEqual(['nodea', 'nodeb']);
+    p.heal();
+    p.run(3000);
+    // Each took the other's group with epoch 2 during the cut; its preferred node kept epoch 1.
+    expect(p.fullyOn(A)).toEqual(['nodeb']);
+    expect(p.fullyOn(B)).toEqual(['nodea']);
+    const sb = p.eventsOf('splitBrainDetected').map((e) => `${e.on} ${e.group} winner ${e.winner}: ${e.rule}`);
+    expect(sb).toEqual(
+      expect.arrayContaining([
+        `nodea ${A} winner nodeb: higher takeover epoch wins (nodea 1, nodeb 2)`,
+        `nodeb ${A} winner nodeb: higher takeover epoch wins (nodeb 2, nodea 1)`,
+      ]),
+    );
+    // The loser of each group reported it (the winner too, if it saw the loser's claim before the loser stopped).
+    expect(sb).toContain(`nodeb ${B} winner nodea: higher takeover epoch wins (nodeb 1, nodea 2)`);
+    const stops = p.ops.filter((o) => o.node === 'nodea' && o.group === A && o.action === 'stop' && o.phase === 'issued').map((o) => o.resource);
+    expect(stops).toEqual(['nginx', A]);
+    // Nobody restarted anything that was not in conflict (unlike Heartbeat's restart-everything).
+    expect(p.eventsOf('groupTakeoverStarted').filter((e) => e.atMs > 15_000)).toHaveLength(0);
+  });
+
+  test('with auto_failback on, the groups then go home after the soak period', () => {
+    const p = new Pump(makeConfig({ autoFailback: 'on' }));
+    p.bootAll();
+    p.run(5000);
+    p.cut('nodea', 'nodeb');
+    p.run(10_000);
+    p.heal();
+    p.run(15_000);
+    expect(p.fullyOn(A)).toEqual(['nodea']);
+    expect(p.fullyOn(B)).toEqual(['nodeb']);
+  });
+
+  test('equal epochs: the preferred node wins; neither preferred: the first node in `node` order', () => {
+    const config = makeConfig({ nodes: ['nodea', 'nodeb', 'nodec'], groups: [group('nodec', 'IPaddr::10.0.0.102'), group('nodeb', B)] });
+    const p = new Pump(config);
+    p.bootAll();
+    p.run(3000);
+    // Hand-made conflict: nodea and nodeb both claim both groups with epoch 5.
+    for (const [to, from] of [
+      ['nodea', 'nodeb'],
+      ['nodeb', 'nodea'],
+    ] as const) {
+      p.state(to).groups.forEach((g) => {
+        if (g.state === 'stopped') {
+          g.state = 'started';
+          g.members.fill('started');
+        }
+        g.epoch = 5;
+      });
+      void from;
+    }
+    p.run(3000);
+    const rules = p.eventsOf('splitBrainDetected')
+      .filter((e) => e.peer !== 'nodec' && e.on !== 'nodec')
+      .map((e) => `${e.group}: ${e.winner} (${e.rule})`);
+    expect(rules).toEqual(
+      expect.arrayContaining([`IPaddr::10.0.0.102: nodea (equal epochs (5); nodea comes first in node order)`, `${B}: nodeb (equal epochs (5); nodeb is the preferred node)`]),
+    );
+  });
+
+  test('a paused node resumes holding a group the peer took over: it stops its copy instead of taking everything (D13)', () => {
+    const p = new Pump(makeConfig({ autoFailback: 'off' }));
+    p.bootAll();
+    p.run(5000);
+    p.pause('nodea');
+    p.run(9000); // > deadtime: nodeb takes A over
+    expect(p.fullyOn(A)).toEqual(['nodea', 'nodeb']);
+    p.resume('nodea');
+    p.run(3000);
+    expect(p.fullyOn(A)).toEqual(['nodeb']);
+    expect(p.fullyOn(B)).toEqual(['nodeb']);
+    expect(p.eventsOf('peerDeclaredDead', 'nodea')).toHaveLength(0);
+    expect(p.eventsOf('groupTakeoverStarted', 'nodea').filter((e) => e.atMs > 5000)).toHaveLength(0);
+  });
+});
