@@ -62,6 +62,8 @@ export interface ClusterConfigResult {
   /** Best-effort view with defaults filled in, also when there are errors (for `hbctl config check`). */
   readonly normalized: ClusterConfig;
   readonly diagnostics: readonly Diagnostic[];
+  /** ha.cf as parsed, with the location of every value (for checks that need the machine). */
+  readonly haCfSettings: HaCfSettings;
 }
 
 export function parseClusterConfig(input: ClusterConfigInput): ClusterConfigResult {
@@ -74,7 +76,8 @@ export function parseClusterConfig(input: ClusterConfigInput): ClusterConfigResu
   const diagnostics: Diagnostic[] = [...haCf.diagnostics, ...haresources.diagnostics, ...authkeys.diagnostics];
   const normalized = assembleClusterConfig(haCf.settings, haresources.groups, authkeys.auth, input.localNode, diagnostics);
   const sorted = sortDiagnostics(diagnostics);
-  return hasErrors(sorted) ? { normalized, diagnostics: sorted } : { config: normalized, normalized, diagnostics: sorted };
+  const result = { normalized, diagnostics: sorted, haCfSettings: haCf.settings };
+  return hasErrors(sorted) ? result : { ...result, config: normalized };
 }
 
 /** Defaults plus cross-checks over already-parsed parts; pushes its findings onto `diagnostics`. */
