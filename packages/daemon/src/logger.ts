@@ -32,6 +32,8 @@ export interface Log {
 export interface DaemonLog extends Log {
   /** Re-applies logfile/debugfile/logfacility/debug after a reload. */
   reconfigure(logging: LoggingConfig): void;
+  /** SIGUSR1/SIGUSR2: debug level one up or down (as Heartbeat); returns the new level. */
+  adjustDebug(delta: number): number;
   close(): Promise<void>;
 }
 
@@ -210,6 +212,12 @@ export function createDaemonLog(options: LoggerOptions): DaemonLog {
       if (verbosity > debugLevel) return;
       flushTroubles();
       logger.log('debug', text, meta === undefined ? undefined : { meta });
+    },
+    adjustDebug(delta) {
+      const before = debugLevel;
+      debugLevel = Math.max(0, Math.min(255, debugLevel + delta));
+      if ((before === 0) !== (debugLevel === 0)) buildTransports(); // stderr level follows
+      return debugLevel;
     },
     reconfigure(next) {
       logging = next;

@@ -7,19 +7,31 @@ export interface MemoryLog extends DaemonLog {
   find(pattern: RegExp): string | undefined;
 }
 
-export function memoryLog(debugLevel = 0): MemoryLog {
+export function memoryLog(initialDebugLevel = 0): MemoryLog {
   const lines: string[] = [];
+  let debugLevel = initialDebugLevel;
+  const echo = process.env.HBD_TEST_ECHO === '1';
+  const keep = (line: string): void => {
+    lines.push(line);
+    if (echo) process.stderr.write(`${line}\n`);
+  };
   return {
     lines,
-    debugLevel,
+    get debugLevel() {
+      return debugLevel;
+    },
     log(level, text) {
-      lines.push(`${level}: ${text}`);
+      keep(`${level}: ${text}`);
     },
     debug(verbosity, text) {
-      if (verbosity <= debugLevel) lines.push(`debug: ${text}`);
+      if (verbosity <= debugLevel) keep(`debug: ${text}`);
+    },
+    adjustDebug(delta) {
+      debugLevel = Math.max(0, debugLevel + delta);
+      return debugLevel;
     },
     reconfigure(_logging: LoggingConfig) {
-      lines.push('reconfigured');
+      keep('reconfigured');
     },
     close: () => Promise.resolve(),
     find: (pattern) => lines.find((line) => pattern.test(line)),
