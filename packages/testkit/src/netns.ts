@@ -25,7 +25,7 @@ export interface LabNode {
   exec(argv: readonly string[], options?: RunCommandOptions): Promise<CommandResult>;
   /** Start a long-running process inside the node; the lab kills its process group on cleanup. */
   spawn(argv: readonly string[], options?: LabSpawnOptions): ChildProcess;
-  /** PIDs of every process in the node's network namespace. */
+  /** PIDs of every live process in the node's network namespace (zombies not counted). */
   pids(): Promise<number[]>;
   /** MAC address of one of the node's interfaces. */
   mac(ifname: string): Promise<string>;
@@ -243,7 +243,7 @@ export async function createNetLab(): Promise<NetLab> {
       prefix,
       exec: (argv, options) => runCommand([...prefix, ...argv], options),
       spawn: (argv, options) => spawnIn(prefix, argv, options),
-      pids: () => netnsPids(netns),
+      pids: async () => (await Promise.all((await netnsPids(netns)).map(async (pid) => ((await isZombie(pid)) ? null : pid)))).filter((p): p is number => p !== null),
       async mountTmpfs(dir, options = {}) {
         if (!holder?.pid) throw new Error(`node ${name} has no mount namespace of its own: refusing to mount ${dir} on the host`);
         await runCommand([...prefix, 'mount', '-t', 'tmpfs', '-o', `mode=${options.mode ?? '0755'},size=64m`, `hbd-${name}`, dir]);
@@ -285,6 +285,11 @@ async function netnsPids(netns: string): Promise<number[]> {
     .map(Number);
 }
 
+async function isZombie(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return stat === '' || stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+}
+
 async function killNetnsProcesses(netns: string): Promise<void> {
   let pids = await netnsPids(netns);
   for (const sig of ['SIGTERM', 'SIGKILL'] as const) {
@@ -302,9 +307,9 @@ async function killGroup(child: ChildProcess): Promise<void> {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   signalPid(-child.pid, 'SIGTERM');
-  if (await Promise.race([exited.then(() => true), delay(3_000).then(() => false)])) return;
+  if (await Promise.race([exited.then(() => true), delay(3_000, true).then(() => false)])) return;
   signalPid(-child.pid, 'SIGKILL');
-  await Promise.race([exited, delay(3_000)]);
+  await Promise.race([exited, delay(3_000, true)]);
 }
 
 function signalPid(pid: number, sig: NodeJS.Signals): void {
@@ -334,8 +339,12 @@ async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** `unref`: for the losing side of a race, so it does not keep the process alive. */
+function delay(ms: number, unref = false): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    if (unref) timer.unref();
+  });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
