@@ -57,7 +57,10 @@ export const DEFAULT_TIMING: AgentTiming = { startMs: [200, 1_500], stopMs: [100
 const HEALTHY: AgentBehaviour = { failStarts: 0, failStops: 0, hangs: 0, slowFactor: 1, dirty: false };
 
 export class SimAgents {
-  private readonly truth = new Map<string, MemberTruth>();
+  /** node → group → member. */
+  private readonly truth = new Map<string, MemberTruth[][]>();
+  /** Bumped on every change of the truth (lets observers cache what they derive from it). */
+  version = 0;
   /** Services that died by themselves: status reports 'failed' until the next start or stop. */
   private readonly crashed = new Set<string>();
   private readonly behaviours = new Map<string, AgentBehaviour>();
@@ -70,6 +73,20 @@ export class SimAgents {
     private readonly timing: (resourceName: string) => AgentTiming = () => DEFAULT_TIMING,
   ) {
     config.groups.forEach((g, i) => this.groupIndex.set(g.id, i));
+    for (const node of config.nodes) this.truth.set(node, config.groups.map((g) => g.resources.map(() => 'stopped' as MemberTruth)));
+  }
+
+  private get(node: string, g: number, m: number): MemberTruth {
+    return this.truth.get(node)?.[g]?.[m] ?? 'stopped';
+  }
+
+  private set(node: string, g: number, m: number, value: MemberTruth): void {
+    const row = this.truth.get(node)?.[g];
+    if (row === undefined || m < 0 || m >= row.length) return;
+    if (row[m] !== value) {
+      row[m] = value;
+      this.version++;
+    }
   }
 
   groupIndexOf(group: string): number | undefined {
@@ -77,7 +94,7 @@ export class SimAgents {
   }
 
   memberTruth(node: string, groupIndex: number, memberIndex: number): MemberTruth {
-    return this.truth.get(key(node, groupIndex, memberIndex)) ?? 'stopped';
+    return this.get(node, groupIndex, memberIndex);
   }
 
   memberCount(groupIndex: number): number {
@@ -86,8 +103,9 @@ export class SimAgents {
 
   /** Any member of the group possibly running on the node (started, or an operation in flight). */
   isActive(node: string, groupIndex: number): boolean {
-    const n = this.memberCount(groupIndex);
-    for (let m = 0; m < n; m++) if (this.memberTruth(node, groupIndex, m) !== 'stopped') return true;
+    const row = this.truth.get(node)?.[groupIndex];
+    if (row === undefined) return false;
+    for (let m = 0; m < row.length; m++) if (row[m] !== 'stopped') return true;
     return false;
   }
 
@@ -135,8 +153,7 @@ export class SimAgents {
     const groupIndex = this.groupIndex.get(effect.group) ?? -1;
     const memberIndex = effect.resourceIndex;
     const token = effect.resource.token;
-    const k = key(node, groupIndex, memberIndex);
-    const before = this.truth.get(k) ?? 'stopped';
+    const before = this.get(node, groupIndex, memberIndex);
     const b = this.behaviour(node, token);
     const t = this.timing(effect.resource.name);
     let planned: OpOutcome = 'ok';
@@ -162,8 +179,8 @@ export class SimAgents {
       durationMs = timeoutMs;
       planned = 'timedOut';
     }
-    if (effect.action === 'start') this.truth.set(k, 'starting');
-    else if (effect.action === 'stop') this.truth.set(k, 'stopping');
+    if (effect.action === 'start') this.set(node, groupIndex, memberIndex, 'starting');
+    else if (effect.action === 'stop') this.set(node, groupIndex, memberIndex, 'stopping');
     const op: OpInFlight = {
       node,
       opId: effect.opId,
@@ -185,32 +202,33 @@ export class SimAgents {
   finish(op: OpInFlight): OpResult {
     this.inFlight.delete(`${op.node}#${op.opId}`);
     const k = key(op.node, op.groupIndex, op.memberIndex);
+    const put = (v: MemberTruth) => this.set(op.node, op.groupIndex, op.memberIndex, v);
     const dirty = this.behaviour(op.node, op.token).dirty;
     const ms = op.finishAtMs - op.startedAtMs;
     switch (op.action) {
       case 'start':
         this.crashed.delete(k);
         if (op.plannedOutcome === 'ok') {
-          this.truth.set(k, 'running');
+          put('running');
           return { outcome: 'ok', exitCode: 0, outputTail: '' };
         }
-        this.truth.set(k, op.before === 'running' || dirty ? 'running' : 'stopped');
+        put(op.before === 'running' || dirty ? 'running' : 'stopped');
         return op.plannedOutcome === 'timedOut'
           ? { outcome: 'timedOut', exitCode: null, outputTail: `${op.token}: start killed after ${ms} ms` }
           : { outcome: 'failed', exitCode: 1, outputTail: `${op.token}: start failed (simulated)` };
       case 'stop':
         this.crashed.delete(k);
         if (op.plannedOutcome === 'ok') {
-          this.truth.set(k, 'stopped');
+          put('stopped');
           return { outcome: 'ok', exitCode: 0, outputTail: '' };
         }
         // A failed stop leaves things as they were: a running service keeps running.
-        this.truth.set(k, op.before === 'stopped' ? 'stopped' : 'running');
+        put(op.before === 'stopped' ? 'stopped' : 'running');
         return op.plannedOutcome === 'timedOut'
           ? { outcome: 'timedOut', exitCode: null, outputTail: `${op.token}: stop killed after ${ms} ms` }
           : { outcome: 'failed', exitCode: 1, outputTail: `${op.token}: stop failed (simulated)` };
       case 'status': {
-        const now = this.truth.get(k) ?? 'stopped';
+        const now = this.get(op.node, op.groupIndex, op.memberIndex);
         if (now !== 'stopped') return { outcome: 'ok', exitCode: 0, outputTail: 'running' };
         if (this.crashed.has(k)) return { outcome: 'failed', exitCode: 1, outputTail: `${op.token} is dead` };
         return { outcome: 'notRunning', exitCode: 3, outputTail: 'stopped' };
@@ -220,10 +238,9 @@ export class SimAgents {
 
   /** A running service dies by itself (only monitoring can notice). */
   serviceDied(node: string, groupIndex: number, memberIndex: number): boolean {
-    const k = key(node, groupIndex, memberIndex);
-    if (this.truth.get(k) !== 'running') return false;
-    this.truth.set(k, 'stopped');
-    this.crashed.add(k);
+    if (this.get(node, groupIndex, memberIndex) !== 'running') return false;
+    this.set(node, groupIndex, memberIndex, 'stopped');
+    this.crashed.add(key(node, groupIndex, memberIndex));
     return true;
   }
 
@@ -231,15 +248,14 @@ export class SimAgents {
   stopByHand(node: string, groupIndex: number): void {
     const n = this.memberCount(groupIndex);
     for (let m = 0; m < n; m++) {
-      const k = key(node, groupIndex, m);
-      this.truth.set(k, 'stopped');
-      this.crashed.delete(k);
+      this.set(node, groupIndex, m, 'stopped');
+      this.crashed.delete(key(node, groupIndex, m));
     }
   }
 
   /** Power loss: every service on the node is gone and its operations never report back. */
   machineDown(node: string): void {
-    for (const k of [...this.truth.keys()]) if (k.startsWith(`${node}|`)) this.truth.set(k, 'stopped');
+    this.truth.get(node)?.forEach((row, g) => row.forEach((_, m) => this.set(node, g, m, 'stopped')));
     for (const k of [...this.crashed]) if (k.startsWith(`${node}|`)) this.crashed.delete(k);
     for (const [k, op] of [...this.inFlight]) if (op.node === node) this.inFlight.delete(k);
   }

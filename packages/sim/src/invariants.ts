@@ -77,7 +77,8 @@ export class InvariantMonitor {
   readonly stats: MonitorStats = { s1PairChecks: 0, s1ExcusedNoQuorum: 0, s1StaleStartsExcused: 0, startsChecked: 0 };
   private readonly activations = new Map<string, Activation>();
   private readonly failedStops = new Map<string, FailedStop>();
-  private readonly peerGenerations = new Map<string, number>();
+  private readonly peerGenerations = new Map<string, { incarnation: number; gens: Map<string, number> }>();
+  private truthVersion = -1;
   private readonly excusedPairs = new Set<string>();
 
   constructor(
@@ -113,14 +114,18 @@ export class InvariantMonitor {
 
   /** After every step: the generation a node knows for each peer never goes back. */
   onView(node: string, incarnation: number, view: NodeView): void {
+    let known = this.peerGenerations.get(node);
+    if (known === undefined || known.incarnation !== incarnation) {
+      known = { incarnation, gens: new Map() };
+      this.peerGenerations.set(node, known);
+    }
     for (const peer of view.nodes) {
       if (peer.generation === null || peer.name === node) continue;
-      const k = `${node}#${incarnation}>${peer.name}`;
-      const before = this.peerGenerations.get(k);
+      const before = known.gens.get(peer.name);
       if (before !== undefined && peer.generation < before) {
         this.report('S4', node, `accepted generation ${peer.generation} for ${peer.name} after already knowing generation ${before}`);
       }
-      this.peerGenerations.set(k, peer.generation);
+      known.gens.set(peer.name, peer.generation);
     }
   }
 
@@ -234,7 +239,7 @@ export class InvariantMonitor {
   }
 
   onNodeRestarted(node: string): void {
-    for (const k of [...this.peerGenerations.keys()]) if (k.startsWith(`${node}#`)) this.peerGenerations.delete(k);
+    this.peerGenerations.delete(node);
   }
 
   // ---- S1: after every step ----------------------------------------------------------------
@@ -243,15 +248,15 @@ export class InvariantMonitor {
     const w = this.world;
     const nodes = w.topology.nodes;
     const groups = w.topology.groups.length;
-    // Forget activations of groups that are fully stopped again.
-    for (const [k, _] of this.activations) {
-      const bar = k.lastIndexOf('|');
-      if (!w.agents.isActive(k.slice(0, bar), Number(k.slice(bar + 1)))) this.activations.delete(k);
-    }
-    for (const [k, fs] of this.failedStops) {
-      const bar = k.lastIndexOf('|');
-      if (!w.agents.isActive(k.slice(0, bar), Number(k.slice(bar + 1)))) this.failedStops.delete(k);
-      else void fs;
+    if (w.agents.version !== this.truthVersion) {
+      this.truthVersion = w.agents.version;
+      // Forget activations and failed stops of groups that are fully stopped again.
+      for (const map of [this.activations, this.failedStops]) {
+        for (const k of map.keys()) {
+          const bar = k.lastIndexOf('|');
+          if (!w.agents.isActive(k.slice(0, bar), Number(k.slice(bar + 1)))) map.delete(k);
+        }
+      }
     }
     for (let g = 0; g < groups; g++) {
       for (let i = 0; i < nodes.length; i++) {

@@ -217,7 +217,7 @@ function advance(sim: Simulation, untilMs: number, chunkMs: number, each: () => 
 }
 
 function countStartStop(sim: Simulation): number {
-  return sim.events.filter((e) => e.event.kind === 'resourceOpStarted' && e.event.action !== 'status').length;
+  return sim.startStopOps;
 }
 
 /**

@@ -2,7 +2,7 @@
 // The simulator never parses ha.cf: it hands every node the same ClusterConfig object shape the
 // parser would produce for one cluster-wide ha.cf + haresources.
 
-import type { AutoFailback, ClusterConfig, Medium, PingTarget, ResourceGroup, ResourceSpec } from '@hbd/config';
+import type { AuthMethod, AutoFailback, ClusterConfig, Medium, PingTarget, ResourceGroup, ResourceSpec } from '@hbd/config';
 import { deriveSeed } from './rng';
 
 export interface SimGroupSpec {
@@ -28,6 +28,8 @@ export interface SimTopology {
   readonly agentTimeouts: { readonly startMs: number; readonly stopMs: number; readonly statusMs: number };
   readonly stopRetriesMax: number;
   readonly monitorIntervalMs: number;
+  /** authkeys method every packet is signed with (default sha1). */
+  readonly authMethod?: AuthMethod;
 }
 
 /** The seed's two-node cluster (heartbeat-nginx-drbd tutorial): keepalive 2, warntime 10, deadtime 30, initdead 60. */
@@ -119,7 +121,7 @@ export function buildClusterConfig(topology: SimTopology): ClusterConfig {
     pingTargets: [...topology.pingTargets],
     autoFailback: topology.autoFailback,
     groups,
-    auth: { activeIndex: 1, keys: [{ index: 1, method: 'sha1', key: 'sim-shared-secret' }] },
+    auth: { activeIndex: 1, keys: [{ index: 1, method: topology.authMethod ?? 'sha1', key: topology.authMethod === 'crc' ? '' : 'sim-shared-secret' }] },
     logging: { debugLevel: 0 },
     respawn: [],
     agentTimeouts: { ...topology.agentTimeouts },

@@ -41,6 +41,8 @@ export interface SimulationOptions {
   readonly timeline?: TimelineMode;
   readonly bounds?: InvariantBounds;
   readonly maxSteps?: number;
+  /** Keep every emitted event in `events` (default: only with a full timeline). */
+  readonly keepEvents?: boolean;
 }
 
 type Agenda =
@@ -112,8 +114,12 @@ export class Simulation implements World {
   readonly links: readonly string[];
   readonly admin = new Map<string, AdminRecord>();
   readonly stats: SimStats = { steps: 0, packets: 0, packetsDropped: 0, resourceOps: 0, fences: 0, fencesWithoutDevice: 0, crashes: 0, restarts: 0 };
-  /** Every event the engines emitted, in order (for tests that look for one). */
+  /** Every event the engines emitted, in order (kept with a full timeline, or when asked for). */
   readonly events: { atMs: number; node: string; event: ClusterEvent }[] = [];
+  /** Start and stop operations issued so far (status checks excluded). */
+  startStopOps = 0;
+  private readonly keepEvents: boolean;
+  private markerCache = new Map<string, { version: number; status: string; text: string }>();
   /** Groups an operator's standby/takeover moved (auto_failback does not undo those). */
   readonly movedByAdmin = new Set<string>();
   /** Packets the receiving end refused, by wire error code (replays of duplicated packets are normal). */
@@ -147,6 +153,7 @@ export class Simulation implements World {
     this.connectivity = new Connectivity(Math.max(1, this.topology.deadtimeMs - Math.ceil(this.topology.keepaliveMs / 2)));
     this.monitor = new InvariantMonitor(this, options.bounds ?? defaultBounds(this.topology));
     this.timeline = new Timeline(options.timeline ?? 'tail', this.topology, (n) => this.markerOf(n));
+    this.keepEvents = options.keepEvents ?? options.timeline === 'full';
     for (const name of this.topology.nodes) {
       this.nodes.set(name, {
         name,
@@ -558,6 +565,7 @@ export class Simulation implements World {
       }
       case 'runResourceOp': {
         this.stats.resourceOps++;
+        if (effect.action !== 'status') this.startStopOps++;
         this.monitor.onResourceOp(n.name, effect, view, this.topology.fencing);
         if (this.agents.groupIndexOf(effect.group) === undefined) return;
         const op: OpInFlight = this.agents.begin(n.name, effect, this.now);
@@ -624,7 +632,7 @@ export class Simulation implements World {
         return;
       }
       case 'emit':
-        this.events.push({ atMs: this.now, node: n.name, event: effect.event });
+        if (this.keepEvents) this.events.push({ atMs: this.now, node: n.name, event: effect.event });
         this.timeline.event(this.now, n.name, effect.event);
         if (effect.event.kind === 'shutdownCompleted') this.exited(n);
         return;
@@ -688,10 +696,12 @@ export class Simulation implements World {
 
   private markerOf(name: string): string {
     const n = this.node(name);
-    const groups = this.config.groups.map((_, g) => this.agents.marker(name, g)).join(' ');
-    if (n.runState === 'down') return `down ${groups}`;
-    const status = n.runState === 'paused' ? 'paused' : (n.view?.status ?? 'boot');
-    return `${status} ${groups}`;
+    const status = n.runState === 'down' ? 'down' : n.runState === 'paused' ? 'paused' : (n.view?.status ?? 'boot');
+    const cached = this.markerCache.get(name);
+    if (cached !== undefined && cached.version === this.agents.version && cached.status === status) return cached.text;
+    const text = `${status} ${this.config.groups.map((_, g) => this.agents.marker(name, g)).join(' ')}`;
+    this.markerCache.set(name, { version: this.agents.version, status, text });
+    return text;
   }
 }
 

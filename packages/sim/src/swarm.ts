@@ -144,6 +144,7 @@ export function swarmFor(seed: number, profile: ProfileName = 'full', choices: S
     agentTimeouts: { startMs: opTimeoutMs, stopMs: opTimeoutMs, statusMs: Math.max(timing.statusMs[1] * 2, keepaliveMs) },
     stopRetriesMax: rng.int(0, 3),
     monitorIntervalMs: monitoring ? keepaliveMs * rng.int(2, 5) : 0,
+    authMethod: rng.weighted({ sha1: 4, md5: 3, crc: 3 }),
   };
 
   const maxDelay = rng.pick([5, 20, Math.round(keepaliveMs / 4)]);
