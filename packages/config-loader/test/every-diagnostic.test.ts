@@ -105,7 +105,7 @@ describe('every diagnostic code can be produced', () => {
     expect(found.map((d) => `${d.file.replace(/^.*\//, '')}:${d.line}`)).toContain(where);
     for (const d of found) {
       expect(d.message.length).toBeGreaterThan(10);
-      expect(d.hint === undefined || d.hint.length > 5).toBe(true);
+      expect([code, (d.hint ?? '').length > 5]).toEqual([code, true]); // every diagnostic says how to fix it
     }
   });
 

@@ -67,7 +67,7 @@ export function parseAuthkeys(text: string, options: AuthkeysOptions = {}): Auth
         continue;
       }
       if (!Number.isInteger(index) || index < 0 || index > MAX_AUTH_INDEX) {
-        report('HB_CFG_AUTHKEYS_BAD_INDEX', words[1]?.location ?? first.location, `auth ${m[1]}: key index must be 0 to ${MAX_AUTH_INDEX}`);
+        report('HB_CFG_AUTHKEYS_BAD_INDEX', words[1]?.location ?? first.location, `auth ${m[1]}: key index must be 0 to ${MAX_AUTH_INDEX}`, 'e.g. "auth 1", selecting the key line "1 sha1 …"');
         badAuthLineReported = true;
         continue;
       }
@@ -110,7 +110,7 @@ export function parseAuthkeys(text: string, options: AuthkeysOptions = {}): Auth
       continue;
     }
     if (index > MAX_AUTH_INDEX) {
-      report('HB_CFG_AUTHKEYS_BAD_INDEX', indexWord.location, `key index ${indexWord.text} is not 0 to ${MAX_AUTH_INDEX}`);
+      report('HB_CFG_AUTHKEYS_BAD_INDEX', indexWord.location, `key index ${indexWord.text} is not 0 to ${MAX_AUTH_INDEX}`, `use an index from 0 to ${MAX_AUTH_INDEX}`);
       continue;
     }
     const method = AUTH_METHODS.find((m) => m === methodWord.text);

@@ -121,6 +121,13 @@ describe('cross-checks', () => {
     expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'HB_CFG_GROUP_NODE_UNKNOWN', file: 'haresources', line: 2, column: 1, message: '"master3" is not a node in ha.cf (did you mean "master1"?)' })]);
   });
 
+  test('a directive written but rejected gets its own error, not also "not set"', () => {
+    expect(at(check({ haCf: HA_CF.replace('ping 192.168.42.1', 'ping 192.168.42.300') }).diagnostics)).toEqual(['ha.cf:10:6 HB_CFG_BAD_ADDRESS']);
+    expect(at(check({ haCf: HA_CF.replace('auto_failback on', 'auto_failback maybe') }).diagnostics)).toEqual(['ha.cf:7:15 HB_CFG_BAD_VALUE']);
+    expect(at(check({ haCf: HA_CF.replace('ucast eth1 10.1.1.2', 'ucast eth1') }).diagnostics)).toEqual(['ha.cf:6:7 HB_CFG_BAD_SYNTAX']);
+    expect(codes(check({ haCf: HA_CF.replace('node master1', 'node //a').replace('node master2', ''), localNode: undefined, haresources: '' }).diagnostics)).toEqual(['HB_CFG_BAD_NODE_NAME', 'HB_CFG_NO_GROUPS']);
+  });
+
   test('an empty haresources is a warning', () => {
     expect(at(check({ haresources: '# nothing yet\n' }).diagnostics)).toEqual(['haresources:0:0 HB_CFG_NO_GROUPS']);
   });

@@ -101,8 +101,10 @@ export function assembleClusterConfig(
   const deadpingMs = s.deadpingMs?.value ?? deadtimeMs;
   const fmt = formatDurationMs;
 
+  // A directive that was written but rejected has its own error: "not set" would only repeat it.
+  const written = (...names: string[]): boolean => names.some((n) => s.seen.has(n));
   const usable = s.media.filter((m) => m.value.kind === 'ucast' || m.value.kind === 'bcast' || m.value.kind === 'mcast');
-  if (usable.length === 0) {
+  if (usable.length === 0 && !(s.media.length === 0 && written('ucast', 'bcast', 'mcast'))) {
     report(
       'HB_CFG_NO_MEDIA',
       haCfFile,
@@ -112,7 +114,7 @@ export function assembleClusterConfig(
   }
   const nodes = s.nodes.map((n) => n.value);
   if (nodes.length === 0) {
-    report('HB_CFG_NO_NODES', haCfFile, 'no node lines: list every cluster node', 'e.g. "node master1 master2" (names as printed by `uname -n`)');
+    if (!written('node')) report('HB_CFG_NO_NODES', haCfFile, 'no node lines: list every cluster node', 'e.g. "node master1 master2" (names as printed by `uname -n`)');
   } else if (nodes.length === 1) {
     report('HB_CFG_ONE_NODE', (s.nodes[0] as Located<string>).location, `only one node ("${nodes[0]}"): there is nothing to fail over to`, 'add a node line for the other machine');
   }
@@ -161,10 +163,10 @@ export function assembleClusterConfig(
   if (s.deadpingMs !== undefined && deadpingMs <= 2 * keepaliveMs) {
     report('HB_CFG_DEADPING_TOO_SMALL', s.deadpingMs.location, `deadping ${fmt(deadpingMs)} must be more than 2 × keepalive (${fmt(keepaliveMs)})`, `raise deadping above ${fmt(2 * keepaliveMs)}`);
   }
-  if (s.pingTargets.length === 0) {
+  if (s.pingTargets.length === 0 && !written('ping', 'ping_group')) {
     report('HB_CFG_NO_PING', haCfFile, 'no ping targets: when the heartbeat link fails, both nodes will take over (split brain)', 'add "ping <gateway address>" so a node that lost the network does not take resources');
   }
-  if (s.autoFailback === undefined) {
+  if (s.autoFailback === undefined && !written('auto_failback', 'nice_failback')) {
     report('HB_CFG_DEPRECATED', haCfFile, 'auto_failback is not set: Heartbeat\'s default is the deprecated legacy mode', 'add "auto_failback on" (or off)');
   }
 

@@ -55,7 +55,7 @@ export interface DirectiveContext {
   setSingle<K extends SingleKey>(key: K, token: Token, value: NonNullable<HaCfSettings[K]> extends Located<infer V> ? V : never): boolean;
   /** Record the value of a directive hbd ignores, applying the directive's repeat rule. */
   setIgnored(token: Token): void;
-  /** Emit HB_CFG_NOT_IMPLEMENTED once for this line. */
+  /** Emit HB_CFG_NOT_IMPLEMENTED once for this line (with a default hint when none is given). */
   notImplemented(message: string, hint?: string): void;
   /** The UDP port in effect at this line (Heartbeat's media read udpport when they are parsed). */
   currentUdpPort(): number;
@@ -97,7 +97,7 @@ export function timeInto(key: SingleKey, bound: 'positive' | 'non-negative') {
     const ms = readTime(ctx, token);
     if (ms === undefined) return;
     if (bound === 'positive' && ms <= 0) {
-      ctx.report('HB_CFG_OUT_OF_RANGE', token, `${ctx.spec.name} must be more than 0 (got ${token.text})`);
+      ctx.report('HB_CFG_OUT_OF_RANGE', token, `${ctx.spec.name} must be more than 0 (got ${token.text})`, `e.g. "${ctx.spec.example}"`);
       return;
     }
     ctx.setSingle(key, token, ms as never);
@@ -120,7 +120,7 @@ export function readInteger(ctx: DirectiveContext, token: Token, min: number, ma
   }
   const n = Number(token.text);
   if (n < min || n > max) {
-    ctx.report('HB_CFG_OUT_OF_RANGE', token, `${ctx.spec.name} ${token.text} is outside ${min}..${max}`);
+    ctx.report('HB_CFG_OUT_OF_RANGE', token, `${ctx.spec.name} ${token.text} is outside ${min}..${max}`, `write a number from ${min} to ${max}`);
     return undefined;
   }
   return n;
@@ -133,7 +133,7 @@ export function readWord(ctx: DirectiveContext, token: Token, words: readonly st
       'HB_CFG_BAD_VALUE',
       token,
       `${ctx.spec.name} "${token.text}" is not one of ${words.join(', ')}${suggestion(token.text, words)}`,
-      commentHint(token),
+      commentHint(token) ?? `use one of: ${words.join(', ')}`,
     );
   }
   return found;

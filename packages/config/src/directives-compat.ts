@@ -11,7 +11,7 @@ const isPositiveTime = (ctx: DirectiveContext, t: Token): boolean => {
   const ms = readTime(ctx, t);
   if (ms === undefined) return false;
   if (ms <= 0) {
-    ctx.report('HB_CFG_OUT_OF_RANGE', t, `${ctx.spec.name} must be more than 0 (got ${t.text})`);
+    ctx.report('HB_CFG_OUT_OF_RANGE', t, `${ctx.spec.name} must be more than 0 (got ${t.text})`, `e.g. "${ctx.spec.example}"`);
     return false;
   }
   return true;
@@ -48,7 +48,7 @@ function pacemakerMode(ctx: DirectiveContext, token: Token): void {
   const b = parseHeartbeatBoolean(token.text);
   const isWord = PACEMAKER_WORDS.includes(token.text.toLowerCase());
   if (b === undefined && !isWord) {
-    ctx.report('HB_CFG_BAD_VALUE', token, `${ctx.spec.name} "${token.text}" is not a boolean or one of ${PACEMAKER_WORDS.join(', ')}`, commentHint(token));
+    ctx.report('HB_CFG_BAD_VALUE', token, `${ctx.spec.name} "${token.text}" is not a boolean or one of ${PACEMAKER_WORDS.join(', ')}`, commentHint(token) ?? `hbd needs "${ctx.spec.name} off" (or no ${ctx.spec.name} line)`);
     return;
   }
   if (!ctx.setSingle('pacemaker', token, token.text)) return;

@@ -108,11 +108,11 @@ export const CORE_DIRECTIVES: readonly DirectiveSpec[] = [
       }
       const existing = ctx.settings.nodes.find((n) => n.value === name);
       if (existing !== undefined) {
-        ctx.report('HB_CFG_DUPLICATE_NODE', token, `node "${name}" is already listed (line ${existing.location.line})`);
+        ctx.report('HB_CFG_DUPLICATE_NODE', token, `node "${name}" is already listed (line ${existing.location.line})`, 'list each node once (names are not case-sensitive)');
         return;
       }
       if (ctx.settings.nodes.length === MAX_NODES) {
-        ctx.report('HB_CFG_TOO_MANY_NODES', token, `more than ${MAX_NODES} nodes: "${name}" is the ${MAX_NODES + 1}st`);
+        ctx.report('HB_CFG_TOO_MANY_NODES', token, `more than ${MAX_NODES} nodes: "${name}" is the ${MAX_NODES + 1}st`, `Heartbeat supports at most ${MAX_NODES} nodes`);
       }
       ctx.settings.nodes.push({ value: name, location: ctx.at(token), raw: token.text });
     },

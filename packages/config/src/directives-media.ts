@@ -37,7 +37,7 @@ function extraWords(ctx: DirectiveContext, extra: readonly Token[], form: string
 function addPingTarget(ctx: DirectiveContext, token: Token, target: PingTarget): void {
   const existing = ctx.settings.pingTargets.find((p) => p.value.name === target.name);
   if (existing !== undefined) {
-    ctx.report('HB_CFG_DUPLICATE_PING', token, `ping target "${target.name}" is already listed (line ${existing.location.line})`);
+    ctx.report('HB_CFG_DUPLICATE_PING', token, `ping target "${target.name}" is already listed (line ${existing.location.line})`, 'list each ping target once');
     return;
   }
   ctx.settings.pingTargets.push({ value: target, location: ctx.at(token), raw: token.text });
@@ -120,7 +120,7 @@ export const MEDIA_DIRECTIVES: readonly DirectiveSpec[] = [
       }
       if (!checkInterface(ctx, dev)) return;
       if (!isIPv4OrHostName(peer.text)) {
-        ctx.report('HB_CFG_BAD_ADDRESS', peer, `ucast peer "${peer.text}" is not an IPv4 address or host name`, commentHint(peer));
+        ctx.report('HB_CFG_BAD_ADDRESS', peer, `ucast peer "${peer.text}" is not an IPv4 address or host name`, commentHint(peer) ?? 'the other node\'s address on that interface, e.g. "ucast eth1 10.1.1.2"');
         return;
       }
       extraWords(ctx, extra, `ucast ${dev.text} ${peer.text}`);
@@ -155,7 +155,7 @@ export const MEDIA_DIRECTIVES: readonly DirectiveSpec[] = [
       const portN = readInteger(ctx, port, 1, 65535);
       const ttlN = readInteger(ctx, ttl, 0, 4);
       if (loop.text !== '0' && loop.text !== '1') {
-        ctx.report('HB_CFG_BAD_VALUE', loop, `mcast loop "${loop.text}" must be 0 or 1`);
+        ctx.report('HB_CFG_BAD_VALUE', loop, `mcast loop "${loop.text}" must be 0 or 1`, '0: do not receive our own packets (usual); 1: receive them');
         return;
       }
       if (portN === undefined || ttlN === undefined) return;
@@ -247,7 +247,7 @@ export const MEDIA_DIRECTIVES: readonly DirectiveSpec[] = [
     apply(ctx, token) {
       const speeds = ['9600', '19200', '38400', '57600', '115200', '230400', '460800'];
       if (!speeds.includes(token.text)) {
-        ctx.report('HB_CFG_BAD_VALUE', token, `baud "${token.text}" is not one of ${speeds.join(', ')}`, commentHint(token));
+        ctx.report('HB_CFG_BAD_VALUE', token, `baud "${token.text}" is not one of ${speeds.join(', ')}`, commentHint(token) ?? 'baud 19200 is the default');
         return;
       }
       ctx.setIgnored(token);
@@ -268,7 +268,7 @@ export const MEDIA_DIRECTIVES: readonly DirectiveSpec[] = [
     example: 'ping 192.168.42.1',
     apply(ctx, token) {
       if (!isIPv4OrHostName(token.text)) {
-        ctx.report('HB_CFG_BAD_ADDRESS', token, `ping target "${token.text}" is not an IPv4 address or host name`, commentHint(token));
+        ctx.report('HB_CFG_BAD_ADDRESS', token, `ping target "${token.text}" is not an IPv4 address or host name`, commentHint(token) ?? 'a ping target is a machine that answers ping on the public network, usually the gateway');
         return;
       }
       addPingTarget(ctx, token, { name: token.text, kind: 'ping', addresses: [token.text] });
@@ -294,7 +294,7 @@ export const MEDIA_DIRECTIVES: readonly DirectiveSpec[] = [
       }
       for (const m of members) {
         if (!isIPv4OrHostName(m.text)) {
-          ctx.report('HB_CFG_BAD_ADDRESS', m, `ping_group ${name.text}: "${m.text}" is not an IPv4 address or host name`, commentHint(m));
+          ctx.report('HB_CFG_BAD_ADDRESS', m, `ping_group ${name.text}: "${m.text}" is not an IPv4 address or host name`, commentHint(m) ?? 'list the addresses of machines that answer ping, e.g. two routers');
           return;
         }
       }

@@ -156,7 +156,7 @@ function makeContext(
     notImplemented(message, hint) {
       if (lineState.warnedNotImplemented) return;
       lineState.warnedNotImplemented = true;
-      report('HB_CFG_NOT_IMPLEMENTED', directiveLocation, message, hint);
+      report('HB_CFG_NOT_IMPLEMENTED', directiveLocation, message, hint ?? `the line is accepted so the file works unchanged with Heartbeat; see docs/reference/ha.cf.md#${spec.name}`);
     },
     currentUdpPort() {
       return settings.udpPort?.value ?? DEFAULT_UDP_PORT;

@@ -32,6 +32,7 @@ function wellFormed(diagnostics: readonly Diagnostic[], text: string): void {
     expect(d.line).toBeGreaterThanOrEqual(0);
     expect(d.line).toBeLessThanOrEqual(lines);
     expect(d.message.length).toBeGreaterThan(0);
+    expect([d.code, (d.hint ?? '').length > 0]).toEqual([d.code, true]); // every diagnostic says how to fix it
   }
 }
 
