@@ -155,6 +155,12 @@ describe('usage, help and failures', () => {
     expect(base.err()).toBe('hbctl: internal error: EPIPE: broken pipe\nThis is a bug in hbctl; run with HBD_DEBUG=1 for details and please report it.\n');
   });
 
+  test('the daemon commands are registered and their exit code comes through (no daemon: 69)', async () => {
+    const r = await run(['status', '--run-dir', join(scratch, 'no-daemon')]);
+    expect(r.code).toBe(69);
+    expect(r.err).toContain('hbd is not running');
+  });
+
   test('runHbctl leaves process.exitCode as it found it', async () => {
     const before = process.exitCode;
     await run(['config', 'check', '--config-dir', join(scratch, 'nope')]);

@@ -8,10 +8,15 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../command-context';
 import { registerConfigCommands } from './config';
+import { registerDaemonCommands } from './daemon/index';
 
 export type CommandRegistrar = (program: Command, ctx: CommandContext) => void;
 
-export const COMMANDS: readonly CommandRegistrar[] = [registerConfigCommands];
+export const COMMANDS: readonly CommandRegistrar[] = [
+  registerConfigCommands,
+  // status, standby, takeover, cleanup, node list, resource list: they report through process.exitCode
+  (program, ctx) => registerDaemonCommands(program, ctx.io),
+];
 
 export function registerCommands(program: Command, ctx: CommandContext): void {
   for (const register of COMMANDS) register(program, ctx);
