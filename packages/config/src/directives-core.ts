@@ -98,7 +98,7 @@ export const CORE_DIRECTIVES: readonly DirectiveSpec[] = [
     repeat: 'accumulates',
     summary: 'Cluster members, by their `uname -n` name. Several per line and several lines accumulate.',
     heartbeat: 'Names are lower-cased; the local node must be listed ("Current node [x] not in configuration!"); at most 100 nodes.',
-    hbd: 'Same; also rejects names that cannot be host names (often a pasted "// comment") and warns on duplicates.',
+    hbd: 'Same; also rejects names that cannot be host names (often a pasted "// comment") and warns on duplicates. This machine\'s name is `--node NAME` if given, else the first line of `<config dir>/nodeinfo` (Heartbeat\'s /etc/ha.d/nodeinfo), else `uname -n`.',
     example: 'node master1 master2',
     apply(ctx, token) {
       const name = token.text.toLowerCase();
