@@ -18,12 +18,13 @@ interface Entry {
 }
 
 const TAIL = 200;
-const COLUMN = 16;
 
 export class Timeline {
   private entries: Entry[] = [];
   private start = 0; // ring-buffer start in 'tail' mode
   private readonly nameWidth: number;
+  /** Wide enough for "paused " plus one mark per member and a space per group. */
+  private readonly column: number;
 
   constructor(
     readonly mode: TimelineMode,
@@ -31,6 +32,8 @@ export class Timeline {
     private readonly marker: (node: string) => string,
   ) {
     this.nameWidth = Math.max(...topology.nodes.map((n) => n.length), 3);
+    const marks = topology.groups.reduce((n, g) => n + g.tokens.length + 1, 0);
+    this.column = Math.max(16, 'paused '.length + marks + 2, ...topology.nodes.map((n) => n.length + 2));
   }
 
   event(atMs: number, node: string, event: ClusterEvent): void {
@@ -75,7 +78,7 @@ export class Timeline {
     if (t.pingTargets.length > 0) lines.push(`# ping ${t.pingTargets.map((p) => (p.kind === 'ping' ? p.name : `${p.name}(${p.addresses.join(' ')})`)).join(' ')}`);
     t.groups.forEach((g, i) => lines.push(`# group ${i + 1}: ${g.preferredNode} ${g.tokens.join(' ')}`));
     lines.push('# columns: node status, then one mark per group member: + running  - stopped  ^ starting  v stopping');
-    lines.push(`${'time s'.padStart(9)}  ${t.nodes.map((n) => n.padEnd(COLUMN)).join('')}`.trimEnd());
+    lines.push(`${'time s'.padStart(9)}  ${t.nodes.map((n) => n.padEnd(this.column)).join('')}`.trimEnd());
     return lines;
   }
 
@@ -87,7 +90,7 @@ export class Timeline {
 
   render(e: Entry): string {
     const time = (e.atMs / 1000).toFixed(3).padStart(9);
-    const cols = e.columns.map((c) => c.padEnd(COLUMN)).join('');
+    const cols = e.columns.map((c) => c.padEnd(this.column)).join('');
     const who = (e.node ?? '*').padEnd(this.nameWidth);
     let body: string;
     if (e.event !== undefined) {
