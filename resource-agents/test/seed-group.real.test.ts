@@ -7,7 +7,6 @@
 //
 // The order is driven by runGroupSequentially, the test/lab stand-in for the engine.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ResourceSpec } from '@hbd/config';
 import { runGroupSequentially, type GroupRunReport } from '@hbd/executor';
@@ -48,7 +47,7 @@ const PAGE = 'served from the shared store\n';
     await c.alpha.exec(['mount', disk.device, store]);
     try {
       await c.alpha.exec(['mkdir', '-p', join(store, 'www')]);
-      await writeFile(join('/proc', String(c.alpha.mountHolderPid), 'root', store, 'www', 'index.html'), PAGE);
+      await c.alpha.exec(['sh', '-c', 'printf "%s" "$1" > "$2"', 'sh', PAGE, join(store, 'www', 'index.html')]);
       await c.alpha.exec(['chmod', '-R', 'a+rX', join(store, 'www')]);
       await installDb(c.alpha, my.cnf, join(store, 'mysql'));
     } finally {

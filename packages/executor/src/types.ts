@@ -11,6 +11,9 @@ export type OpOutcome =
   | 'failed' // non-zero exit (start/stop), the agent could not be run, or status says failed
   | 'timedOut'; // killed by the executor's timeout
 
+/** Every outcome, for exhaustive handling and for the drift check against @hbd/core. */
+export const OP_OUTCOMES: readonly OpOutcome[] = ['ok', 'notRunning', 'failed', 'timedOut'];
+
 export type ResourceAction = 'start' | 'stop' | 'status';
 
 export interface ResourceOpRequest {
