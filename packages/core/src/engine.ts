@@ -14,7 +14,7 @@ import { applyCleanup, onFenceFinished, onGroupReleased, onGroupRequest, onNodeF
 import { checkPingDeadlines, lastReplyAtMs, onProbeFinished, probeDue } from './ping';
 import { failbackSoakMs, handoffHintTtlMs, IDLE_WAKE_MS, ipfailDelayMs, leavingAckWaitMs, pingProbeTimeoutMs, stallThresholdMs } from './policy';
 import { acceptReliable, onAck, pendingTo, resendDue, sendReliable } from './reliable';
-import { advanceAll, onOpFinished } from './sequencer';
+import { advance, advanceAll, onOpFinished } from './sequencer';
 import { isAlivePeer, isHoldingState, type GroupRuntime, type NodeState, type PeerState } from './state';
 import type { BootInfo, Effect, Input, NodeView, StepResult } from './types';
 import { liveHolder } from './placement';
@@ -46,10 +46,14 @@ export function createNode(config: ClusterConfig, boot: BootInfo): StepResult<No
     pingReachable: null,
     reachChangedAtMs: null,
     stateSeq: 0,
+    seenMine: 0,
+    reportsSeen: false,
     claimState: new Array(groupCount).fill(null),
     claimEpoch: new Array(groupCount).fill(0),
+    claimTentative: new Array(groupCount).fill(false),
     unclean: new Array(groupCount).fill(false),
-    heldAtDeath: false,
+    fencePending: false,
+    vouched: new Array(groupCount).fill(false),
     links: [],
     seenMsgIds: [],
     fenceRunning: false,
@@ -72,6 +76,8 @@ export function createNode(config: ClusterConfig, boot: BootInfo): StepResult<No
     uncleanMember: -1,
     failedMember: -1,
     transitionAtMs: now,
+    tentativeUntilAtMs: null,
+    tentativeSeq: 0,
     epoch: 0,
     maxEpochSeen: 0,
     failbackPending: false,
@@ -207,7 +213,7 @@ function onPacket(ctx: Ctx, input: Extract<Input, { kind: 'packetReceived' }>): 
       if (acceptReliable(ctx, p, m.msgId)) onGroupReleased(ctx, i, m);
       break;
     case 'leaving':
-      if (acceptReliable(ctx, p, m.msgId)) onLeaving(ctx, i);
+      if (acceptReliable(ctx, p, m.msgId)) onLeaving(ctx, i, m.unclean ?? []);
       break;
     case 'groupCleanup':
       if (acceptReliable(ctx, p, m.msgId)) {
@@ -242,9 +248,10 @@ function progressShutdown(ctx: Ctx): void {
   }
   if (s.leavingSentAtMs === null) {
     s.leavingSentAtMs = ctx.now;
-    s.heartbeatDue = true;
+    sendHeartbeat(ctx); // our final claims (failed stops included) go out before `leaving`
+    const unclean = s.groups.filter((g) => g.state === 'unclean').map((g) => g.id);
     for (let i = 0; i < s.nodes.length; i++) {
-      if (i !== s.localIndex && isAlivePeer(s.nodes[i]!)) sendReliable(ctx, i, { type: 'leaving' });
+      if (i !== s.localIndex && isAlivePeer(s.nodes[i]!)) sendReliable(ctx, i, unclean.length > 0 ? { type: 'leaving', unclean } : { type: 'leaving' });
     }
   }
   if (!pendingTo(ctx, 'leaving') || ctx.now >= s.leavingSentAtMs + leavingAckWaitMs(s.config)) {
@@ -258,7 +265,8 @@ function progressShutdown(ctx: Ctx): void {
 function claimsOf(s: NodeState): GroupClaim[] {
   const claims: GroupClaim[] = [];
   for (const g of s.groups) {
-    if (g.state !== 'stopped') claims.push({ group: g.id, state: g.state, epoch: g.epoch });
+    if (g.state === 'stopped') continue;
+    claims.push(g.tentativeUntilAtMs !== null ? { group: g.id, state: g.state, epoch: g.epoch, tentative: true } : { group: g.id, state: g.state, epoch: g.epoch });
   }
   return claims;
 }
@@ -266,7 +274,11 @@ function claimsOf(s: NodeState): GroupClaim[] {
 function sendHeartbeat(ctx: Ctx): void {
   const s = ctx.s;
   const status = s.phase === 'active' ? 'active' : s.phase === 'up' ? 'up' : 'leaving';
-  const message: HeartbeatMessage = { type: 'heartbeat', status, pingReachable: s.reachable, claims: claimsOf(s), stateSeq: ++s.stateSeq };
+  const stateSeq = ++s.stateSeq;
+  const seen: number[] = new Array(s.nodes.length);
+  for (let i = 0; i < s.nodes.length; i++) seen[i] = i === s.localIndex ? 0 : s.nodes[i]!.stateSeq;
+  for (const g of s.groups) if (g.tentativeUntilAtMs !== null && g.tentativeSeq === 0) g.tentativeSeq = stateSeq;
+  const message: HeartbeatMessage = { type: 'heartbeat', status, pingReachable: s.reachable, claims: claimsOf(s), stateSeq, seen };
   send(ctx, 'all', message);
   s.heartbeatDue = false;
   s.nextHeartbeatAtMs = ctx.now + s.config.keepaliveMs;
@@ -274,7 +286,18 @@ function sendHeartbeat(ctx: Ctx): void {
 
 function finishStep(ctx: Ctx): StepResult<NodeState> {
   const s = ctx.s;
-  if (s.phase !== 'stopped' && (s.heartbeatDue || ctx.now >= s.nextHeartbeatAtMs)) sendHeartbeat(ctx);
+  if (s.phase !== 'stopped' && (s.heartbeatDue || ctx.now >= s.nextHeartbeatAtMs)) {
+    sendHeartbeat(ctx);
+    // A start announced by this very heartbeat may go ahead at once when no live peer must see it first.
+    let advanced = false;
+    for (const g of s.groups) {
+      if (g.tentativeUntilAtMs !== null && g.op === null) {
+        advance(ctx, g);
+        advanced = true;
+      }
+    }
+    if (advanced && s.heartbeatDue) sendHeartbeat(ctx);
+  }
   if (s.phase === 'stopped') return { state: s, effects: ctx.effects, wakeAtMs: ctx.now + IDLE_WAKE_MS };
   const wakeAtMs = Math.max(ctx.now + 1, nextWake(s, ctx.now));
   s.wakeAtMs = wakeAtMs;
@@ -319,6 +342,7 @@ function nextWake(s: NodeState, now: AtMs): AtMs {
       at(g.monitorAtMs);
     }
     if (g.hint !== null) at(g.hint.atMs + handoffHintTtlMs(c));
+    at(g.tentativeUntilAtMs);
   }
   for (const a of s.admin) at(a.deadlineAtMs);
   if (s.leavingSentAtMs !== null) at(s.leavingSentAtMs + leavingAckWaitMs(c));

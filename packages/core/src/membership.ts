@@ -7,7 +7,7 @@ import { emit, type Ctx } from './context';
 import { seconds } from './format';
 import type { ClusterMessage, HeartbeatMessage } from './messages';
 import { dropOutboxTo } from './reliable';
-import { fencingEnabled, isAlivePeer, isHoldingState, type ClaimState, type NodeState } from './state';
+import { fencingEnabled, isAlivePeer, type ClaimState, type NodeState } from './state';
 
 export function peerIndex(s: NodeState, name: string): number {
   const i = s.nodeIndex[name];
@@ -61,8 +61,10 @@ function peerRestarted(ctx: Ctx, i: number, generation: number): void {
   const p = s.nodes[i]!;
   emit(ctx, { kind: 'peerRestarted', atMs: ctx.now, peer: p.name, oldGeneration: p.generation, newGeneration: generation });
   forgetClaims(ctx, i, 'restarted', 0);
-  p.heldAtDeath = false;
+  p.fencePending = false; // that incarnation is gone; the new one tells us what it runs
   p.stateSeq = 0;
+  p.seenMine = 0;
+  p.reportsSeen = false;
   p.seenMsgIds = [];
   p.fenceRunning = false;
   p.fenceRetryAtMs = null;
@@ -94,6 +96,7 @@ function forgetClaims(ctx: Ctx, i: number, why: 'dead' | 'left' | 'restarted' | 
       if (g.state === 'failed') g.state = 'stopped';
     }
     p.claimState[g.index] = null;
+    p.claimTentative[g.index] = false;
   }
 }
 
@@ -118,6 +121,14 @@ export function applyHeartbeat(ctx: Ctx, i: number, m: HeartbeatMessage): void {
       s.dirty = true;
     }
   }
+  if (m.seen !== undefined) {
+    p.reportsSeen = true;
+    const v = m.seen[s.localIndex] ?? 0;
+    if (v > p.seenMine) {
+      p.seenMine = v;
+      if (s.groups.some((g) => g.tentativeUntilAtMs !== null)) s.dirty = true; // an announced start may go ahead
+    }
+  }
   if (p.pingReachable !== m.pingReachable) {
     p.pingReachable = m.pingReachable;
     p.reachChangedAtMs = ctx.now;
@@ -127,29 +138,40 @@ export function applyHeartbeat(ctx: Ctx, i: number, m: HeartbeatMessage): void {
   for (const g of s.groups) {
     let state: ClaimState | null = null;
     let epoch = 0;
+    let tentative = false;
     for (const c of m.claims) {
       if (c.group === g.id) {
         state = c.state;
         epoch = c.epoch;
+        tentative = c.tentative === true;
         break;
       }
     }
-    if (p.claimState[g.index] !== state || p.claimEpoch[g.index] !== epoch) {
+    if (tentative && !p.claimTentative[g.index]) s.heartbeatDue = true; // answer at once: it waits for us to have seen it
+    if (p.claimState[g.index] !== state || p.claimEpoch[g.index] !== epoch || p.claimTentative[g.index] !== tentative) {
       p.claimState[g.index] = state;
       p.claimEpoch[g.index] = epoch;
+      p.claimTentative[g.index] = tentative;
       s.dirty = true;
     }
     if (epoch > g.maxEpochSeen) g.maxEpochSeen = epoch;
     // Remembered until fenced or cleaned up, even across the peer's restarts: the stuck resource may still run.
     if (state === 'unclean') p.unclean[g.index] = true;
   }
-  if (p.heldAtDeath) p.heldAtDeath = false;
+  if (p.fencePending) {
+    p.fencePending = false; // alive after all: what it runs is in its claims
+    s.dirty = true;
+  }
 }
 
 /** `leaving`: the peer stopped its groups and shuts down; take over now rather than after deadtime. */
-export function onLeaving(ctx: Ctx, i: number): void {
+export function onLeaving(ctx: Ctx, i: number, unclean: readonly string[]): void {
   const s = ctx.s;
   const p = s.nodes[i]!;
+  for (const id of unclean) {
+    const gi = s.groupIndex[id];
+    if (gi !== undefined) p.unclean[gi] = true;
+  }
   // Its heartbeats may have said 'leaving' already (while it stopped its groups); this message says it is done.
   if (p.status !== 'leaving') emit(ctx, { kind: 'peerLeaving', atMs: ctx.now, peer: p.name });
   p.status = 'leaving';
@@ -188,17 +210,13 @@ function declareDead(ctx: Ctx, i: number, silentMs: number): void {
   p.activeSinceAtMs = null;
   p.upSinceAtMs = null;
   emit(ctx, { kind: 'peerDeclaredDead', atMs: ctx.now, peer: p.name, silentMs });
-  let held = false;
-  for (const g of s.groups) if (isHoldingState(p.claimState[g.index]!)) held = true;
-  if (fencingEnabled(s) && held && !wasLeaving) {
-    // Its claims stay: the groups wait until the node is fenced (or an operator cleans them up).
-    p.heldAtDeath = true;
-    for (const g of s.groups) {
-      if (isHoldingState(p.claimState[g.index]!)) g.lastHolder = { node: i, why: 'dead', atMs: ctx.now, silentMs };
-    }
-  } else {
-    forgetClaims(ctx, i, 'dead', silentMs);
+  // Silence does not prove it stopped anything (it may only be cut off): with fencing configured,
+  // nothing starts anywhere until it is fenced, as Heartbeat's STONITH rule (§5.8). A clean leave is proof.
+  if (fencingEnabled(s) && !wasLeaving) {
+    p.fencePending = true;
+    p.vouched.fill(false);
   }
+  forgetClaims(ctx, i, 'dead', silentMs);
   dropOutboxTo(ctx, i);
   for (const g of s.groups) {
     if (g.hint !== null && g.hint.to === i) g.hint = null;
@@ -214,9 +232,12 @@ export function markFenced(ctx: Ctx, i: number, generation: number): void {
   p.fencedGeneration = Math.max(p.fencedGeneration, generation);
   p.fenceRunning = false;
   p.fenceRetryAtMs = null;
-  p.heldAtDeath = false;
+  p.fencePending = false;
   forgetClaims(ctx, i, 'fenced', 0);
   p.unclean.fill(false);
+  for (const g of s.groups) {
+    if (g.lastHolder !== null && g.lastHolder.node === i) g.lastHolder = { ...g.lastHolder, why: 'fenced' };
+  }
   if (isAlivePeer(p) || p.status === 'unknown') {
     p.status = 'dead';
     p.deadSinceAtMs = ctx.now;

@@ -16,6 +16,11 @@ export interface GroupClaim {
   readonly state: 'starting' | 'started' | 'stopping' | 'failed' | 'unclean';
   /** Takeover epoch: bumped by every node that takes the group; the higher epoch wins a split brain. */
   readonly epoch: number;
+  /**
+   * 'starting' announced but no member started yet (the engine waits a moment for conflicting
+   * claims before it runs anything). A tentative claim yields to any real one. Optional.
+   */
+  readonly tentative?: boolean;
 }
 
 export interface HeartbeatMessage {
@@ -30,6 +35,11 @@ export interface HeartbeatMessage {
    * applied (packets may be reordered). Optional: absent = always apply.
    */
   readonly stateSeq?: number;
+  /**
+   * Per node in `node` order: the highest stateSeq the sender has applied from that node (its own
+   * slot 0). A node that announced a tentative claim starts only when every live peer has seen it.
+   */
+  readonly seen?: readonly number[];
 }
 
 /** Reliable control messages carry an id, are acknowledged, and are resent until acked or the peer dies. */
@@ -61,6 +71,8 @@ export type ReleaseReason = 'standby' | 'takeover' | 'failback' | 'ipfail' | 'sh
 /** "I am shutting down cleanly; my groups are stopped" (so peers take over now, not after deadtime). */
 export interface LeavingMessage extends Reliable {
   readonly type: 'leaving';
+  /** Groups the sender could not stop (unclean): nobody may start them before fencing or cleanup. */
+  readonly unclean?: readonly GroupId[];
 }
 
 /** "An operator cleared this group's failed/unclean state": every node forgets its markers for it. */

@@ -29,7 +29,7 @@ import {
 import { lastReplyAtMs } from './ping';
 import { FENCE_RETRY_DELAY_MS, ipfailDelayMs } from './policy';
 import { sendReliable } from './reliable';
-import { beginStart, beginStop } from './sequencer';
+import { advance, beginStart, beginStop, withdraw } from './sequencer';
 import { fencingEnabled, isAlivePeer, type GroupRuntime, type NodeState } from './state';
 
 export function reconcile(ctx: Ctx): void {
@@ -42,8 +42,9 @@ export function reconcile(ctx: Ctx): void {
   if (fencingEnabled(s)) fenceWhereNeeded(ctx);
   for (const g of s.groups) {
     if (g.state === 'starting' || g.state === 'started') {
-      if (resolveSplitBrain(ctx, g)) continue;
+      if (resolveConflicts(ctx, g)) continue;
       holderPolicy(ctx, g);
+      if (g.state === 'starting') advance(ctx, g); // a tentative start may proceed now
     } else if (g.state === 'stopped' && s.phase === 'active') {
       maybeStart(ctx, g);
     } else if (g.state === 'failed' && s.phase === 'active') {
@@ -52,19 +53,41 @@ export function reconcile(ctx: Ctx): void {
   }
 }
 
-function resolveSplitBrain(ctx: Ctx, g: GroupRuntime): boolean {
+/**
+ * Another live node claims the group too. A tentative claim (announced, nothing run yet) yields to
+ * a real one; two tentative claims, or two real ones (a split brain), are settled by the rule in
+ * splitBrainWinner. Returns true if we gave the group up.
+ */
+function resolveConflicts(ctx: Ctx, g: GroupRuntime): boolean {
   const s = ctx.s;
   const me = s.localIndex;
+  const mineTentative = g.tentativeUntilAtMs !== null;
   for (let i = 0; i < s.nodes.length; i++) {
     if (i === me) continue;
     const p = s.nodes[i]!;
     const c = p.claimState[g.index];
-    const conflicting = isAlivePeer(p) && (c === 'starting' || c === 'started');
+    const claims = isAlivePeer(p) && (c === 'starting' || c === 'started' || c === 'stopping' || c === 'unclean');
     const known = g.conflicts.indexOf(i);
-    if (!conflicting) {
+    if (!claims) {
       if (known >= 0) g.conflicts.splice(known, 1);
       continue;
     }
+    const theirsTentative = c === 'starting' && p.claimTentative[g.index]!;
+    if (mineTentative) {
+      if (c === 'stopping') continue; // it is giving the group up: wait until it reports stopped
+      if (c === 'unclean' || !theirsTentative) {
+        withdraw(ctx, g, `${p.name} ${c === 'unclean' ? 'could not stop it (unclean)' : `holds it (${c})`}; not starting it here`);
+        return true;
+      }
+      const { winner, rule } = splitBrainWinner(s, g, me, g.epoch, i, p.claimEpoch[g.index]!);
+      if (winner !== me) {
+        withdraw(ctx, g, `${p.name} decided to start it at the same time; ${rule}`);
+        return true;
+      }
+      continue; // it withdraws; our start waits until its claim is gone
+    }
+    if (theirsTentative || c === 'stopping' || c === 'unclean') continue;
+    // Two real copies: a split brain.
     const { winner, rule } = splitBrainWinner(s, g, me, g.epoch, i, p.claimEpoch[g.index]!);
     if (known < 0) {
       g.conflicts.push(i);
@@ -87,7 +110,14 @@ function holderPolicy(ctx: Ctx, g: GroupRuntime): void {
     beginStop(ctx, g, 'release', target, 'shutdown', `${s.localNode} is shutting down${target >= 0 ? `; ${nodeName(s, target)} takes over` : ''}`);
     return;
   }
-  if (g.state !== 'started') return; // decisions wait until the start sequence is done
+  if (g.state === 'starting' && !s.hasQuorum) {
+    // Quorum went away in the middle of a start: no further member may start; undo what did.
+    const why = `ping quorum lost while starting (0/${s.pings.length} reachable)`;
+    if (g.tentativeUntilAtMs !== null) withdraw(ctx, g, why);
+    else beginStop(ctx, g, 'abort', NOBODY, null, why);
+    return;
+  }
+  if (g.state !== 'started') return; // other decisions wait until the start sequence is done
   const best = maxReach(s);
   const mine = s.reachable;
   if (!s.hasQuorum || mine < best) {
@@ -140,7 +170,7 @@ function maybeStart(ctx: Ctx, g: GroupRuntime): void {
     const p = s.nodes[blocker]!;
     const why = p.unclean[g.index]
       ? `${p.name} could not stop it (unclean)${fencingEnabled(s) ? ': waiting for fencing' : '; no fencing configured: check the node, then hbctl cleanup ' + g.id}`
-      : `${p.name} held it when it died: waiting for fencing`;
+      : `${p.name} is dead but not fenced: waiting for fencing (or hbctl cleanup ${g.id})`;
     refuse(ctx, g, why);
     return;
   }
@@ -281,7 +311,7 @@ export function onNodeFenced(ctx: Ctx, by: number, node: string, generation: num
 function needsFence(s: NodeState, i: number): boolean {
   const p = s.nodes[i]!;
   if (p.unclean.some(Boolean)) return true;
-  return p.status === 'dead' && p.heldAtDeath;
+  return p.status === 'dead' && p.fencePending && p.vouched.some((v) => !v);
 }
 
 /** The fencer is the first node in `node` order that is active and has quorum (not the victim). */
@@ -300,11 +330,11 @@ function fenceWhereNeeded(ctx: Ctx): void {
     if (p.fenceRunning || !needsFence(s, i)) continue;
     if (p.fenceRetryAtMs !== null && ctx.now < p.fenceRetryAtMs) continue;
     if (fencerFor(s, i) !== s.localIndex) continue;
-    const held: string[] = [];
-    for (const g of s.groups) if (p.unclean[g.index] || p.claimState[g.index] !== null) held.push(g.id);
+    const held = s.groups.filter((g) => g.lastHolder !== null && g.lastHolder.node === i && g.lastHolder.atMs === p.deadSinceAtMs).map((g) => g.id);
+    const silent = p.deadSinceAtMs !== null && p.lastHeardAtMs !== null ? ` (silent ${seconds(p.deadSinceAtMs - p.lastHeardAtMs)})` : p.everHeard ? '' : ' (never heard)';
     const reason = p.unclean.some(Boolean)
       ? `${p.name} could not stop ${list(s.groups.filter((g) => p.unclean[g.index]).map((g) => g.id))}`
-      : `${p.name} is dead and held ${list(held)}`;
+      : `${p.name} is dead${silent}${held.length > 0 ? ` and held ${list(held)}` : ''}: no group starts before it is fenced`;
     p.fenceRunning = true;
     ctx.effects.push({ kind: 'fenceNode', node: p.name, reason });
     emit(ctx, { kind: 'fencingStarted', atMs: ctx.now, node: p.name, reason });
@@ -351,10 +381,10 @@ export function applyCleanup(ctx: Ctx, g: GroupRuntime, by: string): string {
       was.push(`unclean on ${p.name}`);
       p.unclean[g.index] = false;
     }
-    if (!isAlivePeer(p) && p.claimState[g.index] !== null) {
-      was.push(`held by dead ${p.name}`);
-      p.claimState[g.index] = null;
-      if (!p.claimState.some((c) => c !== null)) p.heldAtDeath = false;
+    if (!isAlivePeer(p) && p.fencePending && !p.vouched[g.index]) {
+      was.push(`waiting for ${p.name} to be fenced`);
+      p.vouched[g.index] = true;
+      if (p.vouched.every(Boolean)) p.fencePending = false;
     }
   }
   g.refusal = null;

@@ -83,7 +83,7 @@ export function liveHolder(s: NodeState, g: GroupRuntime): number {
 
 /**
  * A dead peer that still blocks the group: its stop failed (unclean), or, with fencing
- * configured, it held the group when it died and has not been fenced yet. -1 if none.
+ * configured, it was declared dead without leaving cleanly and has not been fenced yet. -1 if none.
  */
 export function deadBlocker(s: NodeState, g: GroupRuntime): number {
   const fencing = fencingEnabled(s);
@@ -92,7 +92,7 @@ export function deadBlocker(s: NodeState, g: GroupRuntime): number {
     const p = s.nodes[i]!;
     if (p.status !== 'dead' && p.status !== 'unknown') continue;
     if (p.unclean[g.index]) return i;
-    if (fencing && p.heldAtDeath && isHoldingState(p.claimState[g.index]!)) return i;
+    if (fencing && p.fencePending && !p.vouched[g.index]) return i;
   }
   return NOBODY;
 }

@@ -61,3 +61,12 @@ export function pingProbeTimeoutMs(config: ClusterConfig): number {
 export function ipfailDelayMs(config: ClusterConfig): number {
   return 2 * config.keepaliveMs;
 }
+
+/**
+ * A node that decides to start a group first announces it ('starting', tentative) and waits this
+ * long before running anything, so a conflicting decision taken by a connected peer at the same
+ * moment (on a slightly different view) is seen and resolved before two copies run.
+ */
+export function tentativeStartMs(config: ClusterConfig): number {
+  return config.keepaliveMs + Math.floor(config.keepaliveMs / 2);
+}

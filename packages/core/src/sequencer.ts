@@ -5,8 +5,8 @@
 import { emit, type Ctx } from './context';
 import { nameOrNull, nodeName, seconds } from './format';
 import type { ReleaseReason } from './messages';
-import { NOBODY, placeUnheld, eligible } from './placement';
-import { recoveryWindowMs, STOP_RETRY_DELAY_MS } from './policy';
+import { deadBlocker, eligible, liveHolder, NOBODY, placeUnheld } from './placement';
+import { recoveryWindowMs, STOP_RETRY_DELAY_MS, tentativeStartMs } from './policy';
 import { sendReliable } from './reliable';
 import { isAlivePeer, type GroupRuntime, type OpPurpose, type StopPurpose } from './state';
 import type { Input, ResourceAction } from './types';
@@ -29,9 +29,14 @@ function changed(ctx: Ctx): void {
 
 /** Take the group: a new takeover epoch, then members left to right. */
 export function beginStart(ctx: Ctx, g: GroupRuntime, from: number, reason: string, failbackPending: boolean): void {
+  const s = ctx.s;
   g.state = 'starting';
   g.cursor = 0;
   g.members.fill('stopped');
+  g.tentativeUntilAtMs = ctx.now + tentativeStartMs(s.config);
+  g.tentativeSeq = 0; // set when the heartbeat announcing it goes out (this step)
+  // A hand-over of this group we announced earlier and that is still being resent is void now.
+  s.outbox = s.outbox.filter((e) => !(e.message.type === 'groupReleased' && e.message.groups.includes(g.id)));
   g.epoch = Math.max(g.epoch, g.maxEpochSeen) + 1;
   g.maxEpochSeen = g.epoch;
   g.transitionAtMs = ctx.now;
@@ -47,7 +52,7 @@ export function beginStart(ctx: Ctx, g: GroupRuntime, from: number, reason: stri
   g.requestedBy = NOBODY;
   g.restartAfterStop = false;
   g.monitorAtMs = null;
-  emit(ctx, { kind: 'groupTakeoverStarted', atMs: ctx.now, group: g.id, from: nameOrNull(ctx.s, from), reason });
+  emit(ctx, { kind: 'groupTakeoverStarted', atMs: ctx.now, group: g.id, from: nameOrNull(s, from), reason });
   changed(ctx);
   advance(ctx, g);
 }
@@ -55,6 +60,8 @@ export function beginStart(ctx: Ctx, g: GroupRuntime, from: number, reason: stri
 /** Give the group up: stop started members right to left (after an in-flight op finishes). */
 export function beginStop(ctx: Ctx, g: GroupRuntime, purpose: StopPurpose, to: number, releaseReason: ReleaseReason | null, reason: string): void {
   if (g.state !== 'starting' && g.state !== 'started') return;
+  g.tentativeUntilAtMs = null;
+  g.tentativeSeq = 0;
   g.state = 'stopping';
   g.stopPurpose = purpose;
   g.releaseTo = to;
@@ -76,7 +83,17 @@ export function beginStop(ctx: Ctx, g: GroupRuntime, purpose: StopPurpose, to: n
 /** Issue the next operation the group is waiting for, if any and if none is in flight. */
 export function advance(ctx: Ctx, g: GroupRuntime): void {
   if (g.op !== null) return;
+  const s = ctx.s;
   if (g.state === 'starting') {
+    if (g.tentativeUntilAtMs !== null) {
+      if (!announcementSeen(ctx, g)) return;
+      // Seen by everyone; still nobody else claims it? (Conflicts were resolved in reconcile.)
+      if (liveHolder(s, g) >= 0 || deadBlocker(s, g) >= 0) return;
+      g.tentativeUntilAtMs = null;
+      g.tentativeSeq = 0;
+      s.heartbeatDue = true;
+    }
+    if (!s.hasQuorum) return; // never start a member without ping quorum; reconcile aborts the start
     if (g.cursor >= g.members.length) return finishStart(ctx, g);
     g.members[g.cursor] = 'starting';
     issueOp(ctx, g, g.cursor, 'start', 'start');
@@ -95,6 +112,22 @@ export function advance(ctx: Ctx, g: GroupRuntime): void {
       issueOp(ctx, g, g.monitorCursor, 'status', 'monitor');
     }
   }
+}
+
+/**
+ * Every live peer has applied the heartbeat that announced our tentative claim, so any conflicting
+ * decision it takes from now on sees ours, and any it took before is in the heartbeat it acked with.
+ */
+function announcementSeen(ctx: Ctx, g: GroupRuntime): boolean {
+  const s = ctx.s;
+  if (g.tentativeSeq === 0) return false;
+  for (let i = 0; i < s.nodes.length; i++) {
+    if (i === s.localIndex) continue;
+    const p = s.nodes[i]!;
+    if (!isAlivePeer(p) || p.seenMine >= g.tentativeSeq) continue;
+    if (p.reportsSeen || ctx.now < g.tentativeUntilAtMs!) return false;
+  }
+  return true;
 }
 
 function finishStart(ctx: Ctx, g: GroupRuntime): void {
@@ -208,12 +241,14 @@ export function onOpFinished(ctx: Ctx, input: Extract<Input, { kind: 'resourceOp
       g.stopAttempts = 0;
       if (input.outcome === 'notRunning') {
         g.members[op.member] = 'stopped';
+        g.cursor = op.member - 1;
       } else {
-        // Unclean: keep going right to left, the members before it are still ours to stop.
+        // Unclean. Stop here: the members before it stay up (stopping them under a running
+        // member would break the group's order, and Heartbeat would reboot at this point).
         g.members[op.member] = 'failed';
-        if (g.uncleanMember < 0) g.uncleanMember = op.member;
+        g.uncleanMember = op.member;
+        g.cursor = -1;
       }
-      g.cursor = op.member - 1;
       break;
     case 'monitor':
       if (g.state !== 'started') break; // superseded by a stop; the stop goes on below
@@ -255,6 +290,16 @@ export function describeOutcome(outcome: string, exitCode: number | null, tookMs
 /** Timer: stop retries and monitor checks that became due. */
 export function advanceAll(ctx: Ctx): void {
   for (const g of ctx.s.groups) {
-    if (g.op === null && (g.retryAtMs !== null || g.monitorAtMs !== null)) advance(ctx, g);
+    if (g.op === null && (g.retryAtMs !== null || g.monitorAtMs !== null || g.tentativeUntilAtMs !== null)) advance(ctx, g);
   }
+}
+
+/** Give up a tentative claim: nothing was started, so there is nothing to stop. */
+export function withdraw(ctx: Ctx, g: GroupRuntime, reason: string): void {
+  g.state = 'stopped';
+  g.tentativeUntilAtMs = null;
+  g.tentativeSeq = 0;
+  g.refusal = reason;
+  emit(ctx, { kind: 'refusedTakeover', atMs: ctx.now, group: g.id, reason });
+  changed(ctx);
 }

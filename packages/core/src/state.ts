@@ -37,13 +37,23 @@ export interface PeerState {
   reachChangedAtMs: AtMs | null;
   /** Highest stateSeq applied (claims older than this are stale). */
   stateSeq: number;
+  /** Highest of *our* stateSeq the peer says it has applied (its heartbeats' `seen`). */
+  seenMine: number;
+  /** The peer's heartbeats carry `seen` (else a tentative start falls back to waiting a fixed time). */
+  reportsSeen: boolean;
   /** Per group index: the peer's last claim, or null. Kept after death only when fencing must clear it. */
   claimState: (ClaimState | null)[];
   claimEpoch: number[];
+  claimTentative: boolean[];
   /** Per group index: a stop failed there and nobody fenced it or cleaned it up. Survives restarts. */
   unclean: boolean[];
-  /** The peer held groups when it was declared dead (fencing enabled): they wait for the fence. */
-  heldAtDeath: boolean;
+  /**
+   * Fencing is configured and the peer was declared dead without a clean `leaving`: it may still
+   * run anything (it may only be cut off), so no group starts anywhere before it is fenced, except
+   * groups an operator vouched for (cleanup).
+   */
+  fencePending: boolean;
+  vouched: boolean[];
   links: LinkState[];
   seenMsgIds: number[];
   fenceRunning: boolean;
@@ -65,7 +75,7 @@ export interface PingTargetState {
   addresses: PingAddressState[];
 }
 
-export type StopPurpose = 'release' | 'rollback' | 'recover' | 'splitBrain' | 'isolated' | 'shutdown';
+export type StopPurpose = 'release' | 'rollback' | 'recover' | 'splitBrain' | 'isolated' | 'abort';
 export type OpPurpose = 'start' | 'stop' | 'verifyStop' | 'monitor';
 
 export interface RunningOp {
@@ -112,6 +122,13 @@ export interface GroupRuntime {
   /** Member whose start failed (group state 'failed'); -1 if none. */
   failedMember: number;
   transitionAtMs: AtMs;
+  /**
+   * While set, our 'starting' claim is tentative: nothing runs until every live peer has seen the
+   * heartbeat that announced it (stateSeq `tentativeSeq`, 0 = not sent yet). For peers that do not
+   * report what they saw, until this instant.
+   */
+  tentativeUntilAtMs: AtMs | null;
+  tentativeSeq: number;
   /** Our takeover epoch for the group (meaningful while we hold it). */
   epoch: number;
   maxEpochSeen: number;

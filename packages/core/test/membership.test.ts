@@ -37,7 +37,7 @@ describe('createNode', () => {
   test('a one-node cluster is active at once and starts its groups', () => {
     const p = new Pump(makeConfig({ nodes: ['nodea'], groups: [makeConfig().groups[0]!] }));
     p.boot('nodea');
-    p.run(1000);
+    p.run(2000);
     expect(p.eventsOf('communicationsUp')[0]).toMatchObject({ atMs: 0, alive: [], dead: [] });
     expect(p.fullyOn(A)).toEqual(['nodea']);
   });

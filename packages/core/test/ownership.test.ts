@@ -22,11 +22,13 @@ describe('start-up placement', () => {
   test('alone: after initdead the node takes every group (the dead peer’s too), left to right', () => {
     const p = new Pump(makeConfig());
     p.boot('nodea');
-    runSafely(p, 13_000);
+    runSafely(p, 14_000);
     expect(p.fullyOn(A)).toEqual(['nodea']);
     expect(p.fullyOn(B)).toEqual(['nodea']);
     const starts = p.ops.filter((o) => o.phase === 'issued' && o.group === B).map((o) => `${o.action} ${o.resource} @${o.atMs}`);
+    // Decided at initdead (12 s), announced, and run at once: no live peer has to see the announcement.
     expect(starts).toEqual([`start ${B} @12000`, 'start mysqld @12100']);
+    expect(p.eventsOf('groupTakeoverStarted').find((e) => e.group === B)!.atMs).toBe(12000);
     const takeover = p.eventsOf('groupTakeoverStarted').find((e) => e.group === B)!;
     expect(takeover.reason).toBe('preferred node nodeb dead; no ping nodes configured');
   });
@@ -119,13 +121,17 @@ describe('auto_failback', () => {
   test('auto_failback on waits for the soak period (deadtime) before moving a group back', () => {
     const p = new Pump(makeConfig());
     p.boot('nodeb');
-    runSafely(p, 13_000);
+    runSafely(p, 14_000);
     expect(p.fullyOn(A)).toEqual(['nodeb']);
     p.boot('nodea');
     runSafely(p, 5000);
     expect(p.fullyOn(A)).toEqual(['nodeb']);
-    runSafely(p, 3000);
+    runSafely(p, 5000);
     expect(p.fullyOn(A)).toEqual(['nodea']);
+    const release = p.eventsOf('groupReleaseStarted', 'nodeb').find((e) => e.group === A)!;
+    const activeAt = p.eventsOf('communicationsUp', 'nodea')[0]!.atMs;
+    expect(release.atMs - activeAt).toBeGreaterThanOrEqual(6000);
+    expect(release.atMs - activeAt).toBeLessThan(6000 + 1000);
   });
 });
 

@@ -114,7 +114,7 @@ describe('ping quorum', () => {
     );
     // Reach returns: it takes over, saying why.
     p.pingDown.clear();
-    p.run(2000);
+    p.run(3000);
     expect(p.fullyOn(A)).toEqual(['nodeb']);
     expect(p.eventsOf('groupTakeoverStarted', 'nodeb').find((e) => e.group === A)!.reason).toMatch(/^nodea dead for \d+\.\d s; ping 1\/1 reachable$/);
   });

@@ -89,4 +89,26 @@ describe('split brain on heal', () => {
     expect(p.eventsOf('peerDeclaredDead', 'nodea')).toHaveLength(0);
     expect(p.eventsOf('groupTakeoverStarted', 'nodea').filter((e) => e.atMs > 5000)).toHaveLength(0);
   });
+
+  test('two nodes deciding at once on different views: the start is announced first, and only one copy ever runs', () => {
+    const G = 'IPaddr::10.0.0.102';
+    const config = makeConfig({ nodes: ['nodea', 'nodeb', 'nodec'], groups: [group('nodec', G, 'nginx')] });
+    const p = new Pump(config);
+    p.bootAll();
+    p.run(5000);
+    expect(p.fullyOn(G)).toEqual(['nodec']);
+    // nodeb stops hearing nodea (one way), then nodec dies: nodeb thinks it is the only survivor,
+    // nodea thinks it comes first in node order. Both decide to take the group.
+    p.cuts.add('nodea>nodeb');
+    p.crash('nodec');
+    for (let t = 0; t < 20_000; t += 20) {
+      p.run(20);
+      expect(p.holders(G).length).toBeLessThanOrEqual(1);
+    }
+    expect(p.fullyOn(G)).toEqual(['nodeb']);
+    const decided = p.eventsOf('groupTakeoverStarted').map((e) => e.on);
+    expect(decided).toEqual(expect.arrayContaining(['nodea', 'nodeb']));
+    expect(p.eventsOf('refusedTakeover', 'nodea').map((e) => e.reason)).toContain('nodeb holds it (starting); not starting it here');
+    expect(p.ops.filter((o) => o.node === 'nodea' && o.action === 'start')).toHaveLength(0);
+  });
 });
