@@ -109,6 +109,11 @@ async function daemonize(options: Options): Promise<never> {
   fail(`the background hbd (pid ${child.pid}) did not open ${socket} within 30 s; see its log`, EXIT.ERROR);
 }
 
+/** A diagnostic with its hint on one log line. */
+function oneLine(text: string): string {
+  return text.replace(/\n\s*/g, ' ');
+}
+
 /** A daemon with nowhere to log would be mute: default to syslog facility daemon. */
 function loggingFor(config: ClusterConfig, options: Options): LoggingConfig {
   const logging = config.logging;
@@ -139,14 +144,14 @@ async function main(): Promise<void> {
     stderr: options.foreground,
     ...(options.debug === undefined ? {} : { debugOverride: options.debug }),
   });
-  for (const warning of warnings) log.log('warning', warning.replace(/\n\s*/g, ' '));
+  for (const warning of warnings) log.log('warning', oneLine(warning));
 
   const engine: Engine<core.NodeState> = { createNode: core.createNode, step: core.step, describeNode: core.describeNode };
   const reloadConfig = (): Promise<ReloadResult> => {
     const next = load(options);
-    if (!next.ok) return Promise.resolve({ ok: false, errors: next.errors });
+    if (!next.ok) return Promise.resolve({ ok: false, errors: next.errors.map(oneLine) });
     if (next.loaded.localNode !== localNode) return Promise.resolve({ ok: false, errors: [`this node's name changed from ${localNode} to ${next.loaded.localNode}: restart hbd for that`] });
-    return Promise.resolve({ ok: true, config: next.loaded.config, warnings: next.loaded.warnings.map((warning) => warning.replace(/\n\s*/g, ' ')) });
+    return Promise.resolve({ ok: true, config: next.loaded.config, warnings: next.loaded.warnings.map(oneLine) });
   };
 
   let daemon: Daemon;
