@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { captureIo, type CliIo } from './io';
@@ -91,6 +91,45 @@ describe('hbctl config check', () => {
     expect(missing.code).toBe(66);
     expect(parseOne(missing.out)).toMatchObject({ status: { code: 66, name: 'NOINPUT' }, data: { cluster: null, valid: false }, diagnostics: [expect.objectContaining({ code: 'HB_CFG_DIR_MISSING' })] });
     expect(missing.err).toBe('');
+  });
+});
+
+describe('hbctl config check on a directory of node directories', () => {
+  function exampleSet(name: string): string {
+    const dir = join(scratch, 'sets', name);
+    cpSync(join(repo, 'examples', name), dir, { recursive: true });
+    for (const node of ['master1', 'master2']) chmodSync(join(dir, node, 'authkeys'), 0o600);
+    return dir;
+  }
+
+  test('checks every node, each as itself, then says whether they agree', async () => {
+    const dir = exampleSet('two-node-nginx');
+    const r = await run(['config', 'check', '--config-dir', dir]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('== master1 ==\n');
+    expect(r.out).toContain('== master2 ==\n');
+    expect(r.out).toContain('  master2  this machine (from nodeinfo)');
+    expect(r.err).toMatch(/2 nodes checked: master1 valid, master2 valid; they describe the same cluster \(digest [0-9a-f]{16}\)\n$/);
+    const json = parseOne((await run(['config', 'check', '--config-dir', dir, '--json'])).out);
+    expect(json.data).toMatchObject({ agree: true, nodes: [expect.objectContaining({ name: 'master1', valid: true }), expect.objectContaining({ name: 'master2', valid: true })] });
+  });
+
+  test('nodes that disagree: exit 78, and diagnostics carry the node directory', async () => {
+    const dir = exampleSet('two-node-nginx-drbd');
+    const haCf = join(dir, 'master2/ha.cf');
+    writeFileSync(haCf, readFileSync(haCf, 'utf8').replace('deadtime 30', 'deadtime 20').replace('ucast eth1 10.1.1.1', 'ucast eth1'));
+    const r = await run(['config', 'check', '--config-dir', dir]);
+    expect(r.code).toBe(78);
+    expect(r.err).toContain('master2/ha.cf:23:7: error HB_CFG_BAD_SYNTAX');
+    expect(r.err).toContain('master2: error HB_CFG_NODES_DISAGREE: master2 and master1 describe different clusters: deadtime 30 s vs 20 s; deadping 30 s vs 20 s');
+    const json = parseOne((await run(['config', 'check', '--config-dir', dir, '--json'])).out);
+    expect(json.diagnostics.map((d) => `${d.file} ${d.code}`)).toEqual(expect.arrayContaining(['master2/ha.cf HB_CFG_BAD_SYNTAX', 'master2 HB_CFG_NODES_DISAGREE']));
+  });
+
+  test('--node makes no sense for a set of nodes: usage error', async () => {
+    const r = await run(['config', 'check', '--config-dir', exampleSet('two-node-nginx'), '--node', 'master1']);
+    expect(r.code).toBe(64);
+    expect(r.err).toContain('--node cannot be used with');
   });
 });
 

@@ -29,6 +29,8 @@ export interface LoadClusterConfigOptions {
   readonly configDir: string;
   /** This machine's node name; default: first line of <configDir>/nodeinfo, else `uname -n`. */
   readonly node?: string;
+  /** Checked as part of a set of node directories: this directory's name, used when there is no nodeinfo. */
+  readonly directoryNode?: string;
   /** Bundled agents; default $HBD_AGENTS_DIR, else the repository's resource-agents/. */
   readonly agentsDir?: string;
   /** LSB init scripts; default /etc/init.d. */
@@ -64,7 +66,12 @@ export function loadClusterConfig(options: LoadClusterConfigOptions): LoadCluste
     agentsDir: options.agentsDir !== undefined ? resolve(options.agentsDir) : defaultAgentsDir(options.env),
     initDir: options.initDir ?? DEFAULT_INIT_DIR,
   };
-  const local = resolveLocalNode({ configDir, ...(options.node !== undefined ? { node: options.node } : {}), ...(options.hostname !== undefined ? { hostname: options.hostname } : {}) });
+  const local = resolveLocalNode({
+    configDir,
+    ...(options.node !== undefined ? { node: options.node } : {}),
+    ...(options.directoryNode !== undefined ? { directoryNode: options.directoryNode } : {}),
+    ...(options.hostname !== undefined ? { hostname: options.hostname } : {}),
+  });
   const base = { localNode: local.name, localNodeSource: local.source, configDir, search };
 
   const dirProblem = directoryProblem(configDir);
@@ -153,7 +160,7 @@ function fileDiagnostic(name: ConfigFileName, path: string, configDir: string, e
 }
 
 /** Subdirectories that hold an ha.cf themselves (the examples keep one directory per node). */
-function nodeSubdirectories(dir: string): string[] {
+export function nodeSubdirectories(dir: string): string[] {
   try {
     return readdirSync(dir, { withFileTypes: true })
       .filter((e) => e.isDirectory() && safeIsFile(join(dir, e.name, 'ha.cf')))

@@ -6,18 +6,20 @@ import { readFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 
-export type LocalNodeSource = 'option' | 'nodeinfo' | 'hostname';
+export type LocalNodeSource = 'option' | 'nodeinfo' | 'directory' | 'hostname';
 
 export interface LocalNode {
   readonly name: string;
   readonly source: LocalNodeSource;
-  /** For messages: "--node", "/etc/ha.d/nodeinfo", "uname -n". */
+  /** For messages: "--node", "/etc/ha.d/nodeinfo", "the directory name", "uname -n". */
   readonly sourceText: string;
 }
 
 export interface LocalNodeOptions {
   readonly configDir: string;
   readonly node?: string;
+  /** Used after nodeinfo and before `uname -n`: a node directory's own name when a set of them is checked. */
+  readonly directoryNode?: string;
   /** `uname -n`; os.hostname() returns the same nodename. */
   readonly hostname?: () => string;
 }
@@ -29,6 +31,7 @@ export function resolveLocalNode(options: LocalNodeOptions): LocalNode {
   const nodeinfo = join(options.configDir, 'nodeinfo');
   const firstLine = readFirstLine(nodeinfo);
   if (firstLine !== undefined) return { name: firstLine.toLowerCase(), source: 'nodeinfo', sourceText: nodeinfo };
+  if (options.directoryNode !== undefined) return { name: options.directoryNode.toLowerCase(), source: 'directory', sourceText: 'the directory name' };
   return { name: (options.hostname ?? osHostname)().trim().toLowerCase(), source: 'hostname', sourceText: 'uname -n' };
 }
 

@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { mkdirSync, rmSync } from 'node:fs';
 import { type Diagnostic, type DiagnosticCode, ALL_DIAGNOSTIC_CODES } from '@hbd/config';
-import { loadClusterConfig } from '../src/index';
+import { loadClusterConfig, loadClusterConfigSet } from '../src/index';
 import { AUTHKEYS, HA_CF, HARESOURCES, type TmpTree, clusterTree } from './tmp-config';
 
 const trees: TmpTree[] = [];
@@ -16,12 +16,23 @@ interface Setup {
   authkeysMode?: number;
   node?: string;
   prepare?: (t: TmpTree) => void;
+  /** Check a set of node directories alpha/ and beta/ instead, beta with this ha.cf. */
+  betaHaCf?: string;
 }
 
 function run(s: Setup): Diagnostic[] {
   const t = clusterTree({ haCf: s.haCf ?? HA_CF, haresources: s.haresources ?? HARESOURCES, authkeys: s.authkeys ?? AUTHKEYS, authkeysMode: s.authkeysMode ?? 0o600 });
   trees.push(t);
   s.prepare?.(t);
+  if (s.betaHaCf !== undefined) {
+    for (const node of ['alpha', 'beta']) {
+      t.file(`set/${node}/ha.cf`, node === 'beta' ? s.betaHaCf : HA_CF);
+      t.file(`set/${node}/haresources`, HARESOURCES);
+      t.file(`set/${node}/authkeys`, AUTHKEYS, 0o600);
+    }
+    const set = loadClusterConfigSet({ configDir: t.path('set'), agentsDir: t.path('agents'), initDir: t.path('init.d'), netDir: t.path('net') });
+    return [...set.diagnostics, ...set.members.flatMap((m) => m.result.diagnostics)];
+  }
   return [...loadClusterConfig({ configDir: t.path('etc'), agentsDir: t.path('agents'), initDir: t.path('init.d'), netDir: t.path('net'), node: s.node ?? 'alpha' }).diagnostics];
 }
 const haCf = (extra: string): Setup => ({ haCf: `${HA_CF}${extra}\n` });
@@ -38,6 +49,7 @@ const TRIGGERS: Record<DiagnosticCode, [Setup, string]> = {
   HB_CFG_LSB_ARGS: [{ haresources: 'alpha web::x\n' }, 'haresources:1'],
   HB_CFG_IFACE_MISSING: [haCf('bcast eth7'), `ha.cf:${lastLine}`],
   HB_CFG_RESPAWN_NOT_EXECUTABLE: [haCf('respawn hacluster /no/such/ipfail'), `ha.cf:${lastLine}`],
+  HB_CFG_NODES_DISAGREE: [{ betaHaCf: HA_CF.replace('deadtime 30', 'deadtime 40') }, 'beta:0'],
   HB_CFG_UNKNOWN_DIRECTIVE: [haCf('deadtme 30'), `ha.cf:${lastLine}`],
   HB_CFG_LINE_TOO_LONG: [haCf(`node ${'x'.repeat(5200)}`), `ha.cf:${lastLine}`],
   HB_CFG_MISSING_VALUE: [haCf('warntime'), `ha.cf:${lastLine}`],
@@ -109,7 +121,8 @@ describe('every diagnostic code can be produced', () => {
     }
   });
 
-  test('the base configuration of these triggers is itself clean', () => {
+  test('the base configuration of these triggers is itself clean, alone and as a set', () => {
     expect(run({})).toEqual([]);
+    expect(run({ betaHaCf: HA_CF })).toEqual([]);
   });
 });

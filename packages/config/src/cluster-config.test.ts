@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { defaultInitdeadMs, defaultWarntimeMs, parseClusterConfig, type ClusterConfigInput } from './cluster-config';
+import { clusterDifferences } from './cluster-differences';
 import { at, codes } from '../test/helpers';
 
 const HA_CF = ['keepalive 2', 'deadtime 30', 'warntime 10', 'initdead 60', 'udpport 694', 'ucast eth1 10.1.1.2', 'auto_failback on', 'node master1', 'node master2', 'ping 192.168.42.1'].join('\n');
@@ -146,5 +147,14 @@ describe('digest', () => {
     expect(check({ authkeys: 'auth 1\n1 md5 SomeLongSecret' }).config?.digest).not.toBe(base);
     expect(check({ haCf: `# a comment\n${HA_CF}\nlogfile /var/log/ha-log` }).config?.digest).toBe(base);
     expect(check({ authkeys: 'auth 1\n1 sha1 AnotherSecret' }).config?.digest).toBe(base); // keys never enter the digest
+  });
+});
+
+describe('clusterDifferences', () => {
+  test('names each cluster-wide field that differs, never the key itself', () => {
+    const a = check().normalized;
+    expect(clusterDifferences(a, a)).toEqual([]);
+    const b = check({ haCf: HA_CF.replace('deadtime 30', 'deadtime 31').replace('10.1.1.2', '10.1.1.1'), authkeys: 'auth 1\n1 sha1 Other', haresources: 'master2 nginx' }).normalized;
+    expect(clusterDifferences(a, b)).toEqual(['deadtime 30 s vs 31 s', 'deadping 30 s vs 31 s', 'haresources groups', 'authkeys: the signing key']);
   });
 });

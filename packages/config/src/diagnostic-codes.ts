@@ -20,6 +20,7 @@ export const DIAGNOSTIC_CODES = {
   HB_CFG_LSB_ARGS: { severity: 'warning', title: 'arguments given to an /etc/init.d script, which takes none' },
   HB_CFG_IFACE_MISSING: { severity: 'warning', title: 'a bcast/ucast/mcast interface does not exist on this machine' },
   HB_CFG_RESPAWN_NOT_EXECUTABLE: { severity: 'warning', title: 'a respawn/failfast program is not executable here' },
+  HB_CFG_NODES_DISAGREE: { severity: 'error', title: 'the node directories of one cluster describe different clusters' },
 
   // ha.cf: lines, directives and values
   HB_CFG_UNKNOWN_DIRECTIVE: { severity: 'error', title: 'unknown ha.cf directive' },

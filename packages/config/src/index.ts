@@ -23,6 +23,7 @@ export {
 export { DIRECTIVES, DIRECTIVE_NAMES, DIRECTIVE_ALIASES, lookupDirective, directiveDefaults, type DirectiveDefault } from './directive-table';
 export type { DirectiveSpec, DirectiveSection, Support } from './directive-spec';
 export { configDigest, canonicalClusterText, fnv1a64 } from './digest';
+export { clusterDifferences } from './cluster-differences';
 export { printClusterConfig, printHaCf, printHaresources, printAuthkeys, type PrintedConfig } from './print';
 export { renderHaCfReference, HA_CF_REFERENCE_PATH, GEN_DOCS_COMMAND } from './ha-cf-reference';
 export { didYouMean } from './did-you-mean';

@@ -10,7 +10,7 @@ export interface ClusterTextInput {
   readonly localNodeSource: string;
 }
 
-const SOURCE_TEXT: Record<string, string> = { option: '--node', nodeinfo: 'nodeinfo', hostname: 'uname -n' };
+const SOURCE_TEXT: Record<string, string> = { option: '--node', nodeinfo: 'nodeinfo', directory: 'the directory name', hostname: 'uname -n' };
 
 function mediumText(m: Medium): [string, string] {
   switch (m.kind) {
