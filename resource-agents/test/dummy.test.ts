@@ -1,7 +1,7 @@
 // The Dummy agent through the real executor: the contract, Heartbeat's output rule, and an
 // ordered group with rollback. No root needed: Dummy only touches its state directory.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runGroupSequentially } from '@hbd/executor';
@@ -28,6 +28,13 @@ describe('Dummy', () => {
     expect((await op(asHeartbeat, 'status', { env })).outcome).toBe('ok');
     await op(asHeartbeat, 'stop', { env });
     expect((await op(asHeartbeat, 'status', { env })).outcome).toBe('notRunning');
+  });
+
+  test('works through a symlink (e.g. from /etc/ha.d/resource.d): the library is found next to the real file', async () => {
+    const link = join(dir, 'Dummy');
+    await symlink(join(__dirname, '..', 'Dummy'), link);
+    const viaLink = resourceSpec('Dummy::linked', { kind: 'heartbeat', dir });
+    expect(await runContract(viaLink, { env: { HA_RSCTMP: dir } })).toEqual([]);
   });
 
   test('a requested failure is reported with its exit code and message', async () => {

@@ -139,6 +139,11 @@ describe('runResourceOp', () => {
     expect(result.outputTail).toBe('[…]\nline 1997\nline 1998\nline 1999');
   });
 
+  test('a timeout too large for a timer means "no practical limit", not "kill at once"', async () => {
+    const resource = await agent('sleep 0.2; echo done');
+    expect(await runResourceOp({ resource, action: 'start', timeoutMs: Number.POSITIVE_INFINITY })).toMatchObject({ outcome: 'ok', outputTail: 'done' });
+  });
+
   test('runIn prefixes the command (the lab uses nsenter)', async () => {
     const resource = await agent('echo "$0 $*"');
     const result = await runResourceOp({ resource, action: 'status', timeoutMs: 5_000, runIn: ['env', 'HBD_VIA=prefix'] });

@@ -16,6 +16,7 @@ const AFTER_KILL_WAIT_MS = 2_000;
 const DRAIN_AFTER_EXIT_MS = 200;
 /** Status of heartbeat-kind scripts is judged on stdout; keep this much of it. */
 const STDOUT_KEEP_BYTES = 64 * 1024;
+const MAX_TIMER_MS = 2_147_483_647;
 
 export function runResourceOp(request: ResourceOpRequest): Promise<ResourceOpResult> {
   const { resource, action } = request;
@@ -150,7 +151,8 @@ export function runResourceOp(request: ResourceOpRequest): Promise<ResourceOpRes
     });
     child.on('close', () => complete());
 
-    timers.push(setTimeout(() => stop('timeout'), request.timeoutMs));
+    // setTimeout fires at once for delays above 2^31-1 ms: clamp "practically forever" to ~24 days.
+    timers.push(setTimeout(() => stop('timeout'), Math.min(Math.max(request.timeoutMs, 1), MAX_TIMER_MS)));
     request.signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
