@@ -243,7 +243,7 @@ export async function createNetLab(): Promise<NetLab> {
       prefix,
       exec: (argv, options) => runCommand([...prefix, ...argv], options),
       spawn: (argv, options) => spawnIn(prefix, argv, options),
-      pids: async () => (await Promise.all((await netnsPids(netns)).map(async (pid) => ((await isZombie(pid)) ? null : pid)))).filter((p): p is number => p !== null),
+      pids: () => liveNetnsPids(netns),
       async mountTmpfs(dir, options = {}) {
         if (!holder?.pid) throw new Error(`node ${name} has no mount namespace of its own: refusing to mount ${dir} on the host`);
         await runCommand([...prefix, 'mount', '-t', 'tmpfs', '-o', `mode=${options.mode ?? '0755'},size=64m`, `hbd-${name}`, dir]);
@@ -290,17 +290,24 @@ async function isZombie(pid: number): Promise<boolean> {
   return stat === '' || stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
 }
 
+async function liveNetnsPids(netns: string): Promise<number[]> {
+  const pids = await netnsPids(netns);
+  const zombie = await Promise.all(pids.map((pid) => isZombie(pid)));
+  return pids.filter((_, i) => !zombie[i]);
+}
+
 async function killNetnsProcesses(netns: string): Promise<void> {
-  let pids = await netnsPids(netns);
+  // Zombies are already dead (init reaps them in its own time): only live processes count.
+  let pids = await liveNetnsPids(netns);
   for (const sig of ['SIGTERM', 'SIGKILL'] as const) {
     for (const pid of pids) signalPid(pid, sig);
     for (let i = 0; i < 50 && pids.length > 0; i += 1) {
       await delay(100);
-      pids = await netnsPids(netns);
+      pids = await liveNetnsPids(netns);
     }
     if (pids.length === 0) return;
   }
-  if (pids.length > 0) throw new Error(`processes survive SIGKILL: ${pids.join(' ')}`);
+  throw new Error(`processes survive SIGKILL: ${pids.join(' ')}`);
 }
 
 async function killGroup(child: ChildProcess): Promise<void> {
