@@ -244,6 +244,11 @@ export class SimAgents {
     return true;
   }
 
+  /** The member stopped running by itself (serviceDied) and has not been started or stopped since. */
+  diedByItself(node: string, groupIndex: number, memberIndex: number): boolean {
+    return this.crashed.has(key(node, groupIndex, memberIndex));
+  }
+
   /** The operator stops every member of a group on a node by hand (before `cleanup`). */
   stopByHand(node: string, groupIndex: number): void {
     const n = this.memberCount(groupIndex);

@@ -147,7 +147,8 @@ export class InvariantMonitor {
       this.stats.startsChecked++;
       if (op.resourceIndex > 0) {
         const prev = agents.memberTruth(node, g, op.resourceIndex - 1);
-        if (prev !== 'running') {
+        // A predecessor that died by itself is not the engine's doing (only monitoring can tell).
+        if (prev !== 'running' && !agents.diedByItself(node, g, op.resourceIndex - 1)) {
           const token = this.world.topology.groups[g]?.tokens[op.resourceIndex - 1];
           this.report('S2', node, `started ${op.resource.token} while its predecessor ${token} is ${prev}, not started`);
         }
