@@ -82,6 +82,17 @@ const gate = realTestGate('drbddisk and Filesystem with loop devices in mount na
     expect((await op(drbd, 'stop', on('beta'))).outcome).toBe('ok');
   }, 60_000);
 
+  test('the device may be named by label (-L, LABEL=) or UUID (-U, UUID=); a tmpfs source works too', async () => {
+    const label = `hbd${process.pid}`.slice(0, 16);
+    await runCommand(['e2label', disk.device, label]);
+    const uuid = (await runCommand(['blkid', '-o', 'value', '-s', 'UUID', disk.device])).stdout.trim();
+    for (const device of [`-L${label}`, `LABEL=${label}`, `-U${uuid}`, `UUID=${uuid}`]) {
+      expect(await runContract(resourceSpec(`Filesystem::${device}::${store}::ext4`), on('alpha'))).toEqual([]);
+    }
+    const scratch = await c.lab.tempDir('scratch');
+    expect(await runContract(resourceSpec(`Filesystem::tmpfs::${scratch}/sub::tmpfs::size=1m`), on('alpha'))).toEqual([]);
+  }, 60_000);
+
   test('refuses a device already mounted elsewhere on this node, and a directory in use', async () => {
     const other = await c.lab.tempDir('other');
     await c.alpha.exec(['mount', disk.device, other]);
