@@ -6,6 +6,9 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { Clock } from './ports';
 
+/** The histogram samples with a timer of this period and records period + delay: subtracted below. */
+const HISTOGRAM_RESOLUTION_MS = 10;
+
 export interface StallDetectorOptions {
   readonly clock: Clock;
   /** Stalls longer than this are reported (warntime). */
@@ -45,7 +48,7 @@ export class StallDetector {
       if (stalledMs !== null) onStall(stalledMs);
     }, this.tickMs);
     this.ticker.unref();
-    this.histogram = monitorEventLoopDelay({ resolution: 20 });
+    this.histogram = monitorEventLoopDelay({ resolution: HISTOGRAM_RESOLUTION_MS });
     this.histogram.enable();
   }
 
@@ -71,7 +74,7 @@ export class StallDetector {
   }
 
   facts(): StallFacts {
-    const p99 = this.histogram === null || this.histogram.count === 0 ? null : this.histogram.percentile(99) / 1e6;
+    const p99 = this.histogram === null || this.histogram.count === 0 ? null : Math.max(0, this.histogram.percentile(99) / 1e6 - HISTOGRAM_RESOLUTION_MS);
     return { stalls: this.stalls, longestStallMs: this.longestStallMs, lastStallAtMs: this.lastStallAtMs, delayP99Ms: p99 };
   }
 }

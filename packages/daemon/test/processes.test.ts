@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { StatusDocument } from '@hbd/ipc';
 import { connectDaemon } from '../../cli/src/daemon-client';
 import { eventually } from './cluster-harness';
-import { HBD_BIN, buildDaemon, createLoopbackCluster, probeService, type LoopbackCluster, type LoopbackNode } from './loopback-cluster';
+import { HBD_BIN, createLoopbackCluster, probeService, type LoopbackCluster, type LoopbackNode } from '../src/demo/loopback-cluster';
+import { buildDaemon } from './build';
 
 const udpPort = 30_000 + (process.pid % 5000) * 2;
 const httpPort = udpPort + 1;

@@ -18,7 +18,7 @@ ping quorum: 1/1 reachable
 GROUP                            PREFERRED  OWNER    HERE     MEMBERS
 IPaddr::192.168.42.14/25/eth0:0  master1    master2  started  IPaddr::192.168.42.14/25/eth0:0 started, nginx started
 
-last failover: IPaddr::192.168.42.14/25/eth0:0 taken over from master1 2.34 s ago (2026-11-20T23:59:50.000Z), took 1.23 s, done: master1 dead for 10.0 s; ping 1/1 reachable
+last failover: IPaddr::192.168.42.14/25/eth0:0 taken over from master1 2.34 s ago (2026-11-20T23:59:50.000Z), done in 1.23 s: master1 dead for 10.0 s; ping 1/1 reachable
   +0.000 s  late heartbeat from master1: 5.01 s since last (warntime 5 s, deadtime 10 s)
   +5.000 s  node master1 is dead: nothing heard for 10 s (warntime 5 s, deadtime 10 s)
   +5.000 s  taking over group IPaddr::192.168.42.14/25/eth0:0 (IPaddr::192.168.42.14/25/eth0:0 nginx) from master1: master1 dead for 10.0 s; ping 1/1 reachable

@@ -7,8 +7,8 @@ import { ago, seconds, table } from './format';
 
 function failoverText(record: FailoverRecord): string {
   const verb = record.direction === 'takeover' ? `taken over${record.from === null ? '' : ` from ${record.from}`}` : `released${record.to === null ? '' : ` to ${record.to}`}`;
-  const took = record.tookMs === null ? 'still in progress' : `took ${seconds(record.tookMs)}`;
-  const lines = [`last failover: ${record.group} ${verb} ${seconds(record.startedAgoMs)} ago (${record.startedAt}), ${took}, ${record.outcome}: ${record.reason}`];
+  const outcome = record.outcome === 'inProgress' ? 'still in progress' : `${record.outcome === 'done' ? 'done' : 'FAILED'}${record.tookMs === null ? '' : ` in ${seconds(record.tookMs)}`}`;
+  const lines = [`last failover: ${record.group} ${verb} ${seconds(record.startedAgoMs)} ago (${record.startedAt}), ${outcome}: ${record.reason}`];
   for (const entry of record.timeline) lines.push(`  +${(entry.offsetMs / 1000).toFixed(3)} s  ${entry.text}`);
   return `${lines.join('\n')}\n`;
 }

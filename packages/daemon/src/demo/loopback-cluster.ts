@@ -3,17 +3,18 @@
 // authkeys 0600, resource.d/), state dir, run dir and log file. Resources are the bundled Dummy
 // agent (a state file per node) and `demohttp`, a tiny HTTP service on a shared "service
 // address" 127.0.0.10:PORT that only one node can hold at a time (the port is exclusive), which
-// answers "served by NODE". Used by the process tests and meant as the loopback demo's plumbing.
+// answers "served by NODE". Used by the process tests and by the loopback demo (loopback-demo.ts).
 //
 // Everything lives under one temp dir; `cleanup` kills what it started (by pid) and removes it.
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const REPO_ROOT = resolve(__dirname, '../../..');
+/** src/demo and dist/demo are both four levels below the repository root. */
+export const REPO_ROOT = resolve(__dirname, '../../../..');
 export const HBD_BIN = join(REPO_ROOT, 'packages/daemon/bin/hbd.js');
 export const DUMMY_AGENT = join(REPO_ROOT, 'resource-agents/Dummy');
 export const SERVICE_ADDRESS = '127.0.0.10';
@@ -198,7 +199,7 @@ export function createLoopbackCluster(options: LoopbackClusterOptions): Loopback
       }
       // Leftover demo services (a node killed with -9 leaves them, like a real crash would).
       for (const node of nodes) {
-        for (const file of existsSync(node.resourceDir) ? spawnSync('ls', [node.resourceDir], { encoding: 'utf8' }).stdout.split('\n') : []) {
+        for (const file of existsSync(node.resourceDir) ? readdirSync(node.resourceDir) : []) {
           if (!file.endsWith('.pid')) continue;
           const pid = Number(readFileSync(join(node.resourceDir, file), 'utf8'));
           if (Number.isSafeInteger(pid) && pid > 0) {
@@ -231,11 +232,4 @@ export function probeService(port: number, timeoutMs = 1000): Promise<string | n
     });
     request.on('error', () => done(null));
   });
-}
-
-/** Builds hbd and what it needs (swc, fast); the process tests run the built bin. */
-export function buildDaemon(): void {
-  if (process.env.HBD_SKIP_BUILD === '1') return;
-  const result = spawnSync('pnpm', ['--filter', '@hbd/daemon...', 'build'], { cwd: REPO_ROOT, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`building hbd failed:\n${result.stdout}\n${result.stderr}`);
 }
