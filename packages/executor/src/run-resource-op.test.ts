@@ -109,6 +109,16 @@ describe('runResourceOp', () => {
     process.kill(daemon, 'SIGKILL');
   });
 
+  test('a timeout while only the output of a finished agent is awaited does not kill its daemon', async () => {
+    const pidFile = join(dir, 'daemon2.pid');
+    const resource = await agent(`sleep 20 & echo $! > ${pidFile}; echo started`);
+    const result = await runResourceOp({ resource, action: 'start', timeoutMs: 100 });
+    expect(result).toMatchObject({ outcome: 'ok', exitCode: 0 });
+    const daemon = Number(await readFile(pidFile, 'utf8'));
+    expect(alive(daemon)).toBe(true);
+    process.kill(daemon, 'SIGKILL');
+  });
+
   test('an agent that cannot be run is a failed outcome, not an exception', async () => {
     const missing: ResourceSpec = { token: 'nope', name: 'nope', args: [], location: { file: 'haresources', line: 1, column: 1 }, agent: { path: join(dir, 'missing'), kind: 'hbd' } };
     const result = await runResourceOp({ resource: missing, action: 'start', timeoutMs: 5_000 });

@@ -99,6 +99,12 @@ export function runResourceOp(request: ResourceOpRequest): Promise<ResourceOpRes
     // and everything it started are gone (or, for a process stuck in the kernel, shortly after KILL).
     const stop = (why: 'timeout' | 'abort'): void => {
       if (stopReason !== null || settled) return;
+      if (exit !== null) {
+        // The agent already finished in time; we were only collecting its last output. What it
+        // left running (a daemon it started) is the resource, not a runaway.
+        complete();
+        return;
+      }
       stopReason = why;
       killGroup('SIGTERM');
       timers.push(
