@@ -17,7 +17,7 @@ import { acceptReliable, onAck, pendingTo, resendDue, sendReliable } from './rel
 import { advance, advanceAll, onOpFinished } from './sequencer';
 import { isAlivePeer, isHoldingState, type GroupRuntime, type NodeState, type PeerState } from './state';
 import type { BootInfo, Effect, Input, NodeView, StepResult } from './types';
-import { liveHolder } from './placement';
+import { deadBlocker, liveHolder } from './placement';
 
 export type { NodeState } from './state';
 
@@ -387,7 +387,10 @@ export function describeNode(state: NodeState): NodeView {
         const h = liveHolder(s, g);
         if (h >= 0) owner = s.nodes[h]!.name;
       }
+      const blockedBy = blockerOf(s, g);
       return {
+        ...(blockedBy !== null ? { blockedBy } : {}),
+        ...(g.refusal !== null ? { refusal: g.refusal } : {}),
         id: g.id,
         preferredNode: s.config.groups[g.index]!.preferredNode,
         owner,
@@ -400,4 +403,14 @@ export function describeNode(state: NodeState): NodeView {
       };
     }),
   };
+}
+
+function blockerOf(s: NodeState, g: GroupRuntime): { node: string; why: 'unclean' | 'notFenced' } | null {
+  for (let i = 0; i < s.nodes.length; i++) {
+    if (i === s.localIndex) continue;
+    const p = s.nodes[i]!;
+    if (p.unclean[g.index]) return { node: p.name, why: 'unclean' };
+  }
+  const d = deadBlocker(s, g);
+  return d >= 0 ? { node: s.nodes[d]!.name, why: 'notFenced' } : null;
 }

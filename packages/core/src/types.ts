@@ -121,6 +121,13 @@ export interface NodeView {
     readonly localState: 'stopped' | 'starting' | 'started' | 'stopping' | 'failed' | 'unclean';
     readonly epoch: number;
     readonly members: readonly { readonly token: string; readonly state: 'stopped' | 'starting' | 'started' | 'stopping' | 'failed' }[];
+    /**
+     * Another node keeps this group from starting anywhere: its stop failed there ('unclean', until
+     * fenced or `cleanup`), or it was declared dead with fencing configured and is not fenced yet.
+     */
+    readonly blockedBy?: { readonly node: NodeName; readonly why: 'unclean' | 'notFenced' };
+    /** Why this node last refused to start the group, in words (absent if it did not refuse). */
+    readonly refusal?: string;
   }[];
 }
 

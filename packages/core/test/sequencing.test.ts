@@ -143,8 +143,31 @@ describe('failed stop', () => {
     expect(p.eventsOf('refusedTakeover', 'nodeb').find((e) => e.group === WEB)!.reason).toBe(
       `nodea could not stop it (unclean); no fencing configured: check the node, then hbctl cleanup ${WEB}`,
     );
-    // The operator checked and cleans up: nodeb takes it.
+    // `hbctl status` on nodeb can say why it is stopped.
+    expect(p.view('nodeb').groups[0]).toMatchObject({ owner: null, blockedBy: { node: 'nodea', why: 'unclean' } });
+    expect(p.view('nodeb').groups[0]!.refusal).toMatch(/^nodea could not stop it/);
+    // nodea comes back as a new incarnation that forgot about it: it runs its own group again (same
+    // machine), but for nodeb the failed stop is not forgotten until fencing or cleanup.
     p.running['nodea']!.clear();
+    p.boot('nodea');
+    p.run(3000);
+    expect(p.fullyOn(WEB)).toEqual(['nodea']);
+    expect(p.view('nodeb').groups[0]).toMatchObject({ owner: 'nodea', blockedBy: { node: 'nodea', why: 'unclean' } });
+    p.adminRequest('nodeb', { command: 'cleanup', group: WEB });
+    p.run(2000);
+    expect(p.view('nodeb').groups[0]!.blockedBy).toBeUndefined();
+  });
+
+  test('cleanup after a failed stop on a dead node lets the survivor take the group', () => {
+    const p = new Pump(makeConfig({ groups: [web, db], stopRetriesMax: 0 }));
+    p.agent = (node, op) => (node === 'nodea' && op.resource.name === 'nginx' && op.action !== 'start' ? { outcome: 'failed' } : undefined);
+    p.bootAll();
+    p.run(5000);
+    p.adminRequest('nodea', { command: 'standby', scope: 'all' });
+    p.run(3000);
+    p.crash('nodea');
+    p.run(10_000);
+    expect(p.holders(WEB)).toEqual([]);
     p.adminRequest('nodeb', { command: 'cleanup', group: WEB });
     p.run(2000);
     expect(p.fullyOn(WEB)).toEqual(['nodeb']);
