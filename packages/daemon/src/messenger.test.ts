@@ -1,9 +1,10 @@
 // Real UDP on loopback: two nodes (127.0.0.2 and 127.0.0.3) exchange authenticated packets
 // through the real codec; junk, forged, foreign and replayed packets are dropped and counted.
-import { afterEach, describe, expect, test } from '@jest/globals';
+import { afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import dgram from 'node:dgram';
 import type { ClusterMessage } from '@hbd/core';
 import { createCodec } from '@hbd/wire';
+import { freeUdpPort } from '../test/free-port';
 import { memoryLog, type MemoryLog } from '../test/memory-log';
 import { testConfig } from '../test/test-config';
 import { createMessenger, type DaemonMessenger } from './messenger';
@@ -11,13 +12,17 @@ import { planMedia } from './media';
 import { nodeHmac } from './node-hmac';
 import { createUdpTransport, type UdpTransport } from './udp-transport';
 
-const port = 20_000 + (process.pid % 9000) * 3;
-const config = testConfig({
-  udpPort: port,
-  media: [
-    { kind: 'ucast', iface: 'lo', peer: '127.0.0.2', port },
-    { kind: 'ucast', iface: 'lo', peer: '127.0.0.3', port },
-  ],
+let port = 0;
+let config = testConfig();
+beforeAll(async () => {
+  port = await freeUdpPort();
+  config = testConfig({
+    udpPort: port,
+    media: [
+      { kind: 'ucast', iface: 'lo', peer: '127.0.0.2', port },
+      { kind: 'ucast', iface: 'lo', peer: '127.0.0.3', port },
+    ],
+  });
 });
 const interfaces = { lo: [{ address: '127.0.0.1', netmask: '255.0.0.0', family: 'IPv4' }] };
 

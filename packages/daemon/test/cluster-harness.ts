@@ -8,6 +8,7 @@ import type { ClusterConfig, ResourceGroup } from '@hbd/config';
 import * as core from '@hbd/core';
 import { connectDaemon, type DaemonClient } from '../../cli/src/daemon-client';
 import { startDaemon, type Daemon } from '../src/daemon';
+import type { Prober } from '../src/ports';
 import type { Engine } from '../src/runtime';
 import { memoryLog, type MemoryLog } from './memory-log';
 import { writeDummyAgent } from './dummy-agent';
@@ -79,7 +80,11 @@ export function clusterConfig(names: readonly string[], port: number, groups: re
  * Starts one hbd per name, node i on 127.0.0.(i+2). Every node gets the same agent script path
  * in its config, but the script is a per-node wrapper, so the config must be built per node.
  */
-export async function startCluster(names: readonly string[], groups: readonly GroupSpec[], options: { port: number; overrides?: Partial<ClusterConfig> }): Promise<Cluster> {
+export async function startCluster(
+  names: readonly string[],
+  groups: readonly GroupSpec[],
+  options: { port: number; overrides?: Partial<ClusterConfig>; proberFor?: (name: string) => Prober },
+): Promise<Cluster> {
   const root = mkdtempSync(join(tmpdir(), 'hbd-cluster-'));
   const nodes: TestNode[] = [];
   for (const [index, name] of names.entries()) {
@@ -92,7 +97,8 @@ export async function startCluster(names: readonly string[], groups: readonly Gr
     const runDir = join(dir, 'run');
     const launch = async (): Promise<{ daemon: Daemon; log: MemoryLog }> => {
       const log = memoryLog(Number(process.env.HBD_TEST_DEBUG ?? 0));
-      const daemon = await startDaemon({ config, configDir: dir, localNode: name, stateDir, runDir, engine: realEngine, log, bindAddress: address });
+      const prober = options.proberFor?.(name);
+      const daemon = await startDaemon({ config, configDir: dir, localNode: name, stateDir, runDir, engine: realEngine, log, bindAddress: address, ...(prober === undefined ? {} : { prober }) });
       return { daemon, log };
     };
     const first = await launch();

@@ -4,16 +4,17 @@ import { beforeAll, expect, test } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { runLoopbackDemo } from '../src/demo/loopback-demo';
 import { buildDaemon } from './build';
+import { freeUdpAndTcpPorts } from './free-port';
 
 beforeAll(() => buildDaemon(), 120_000);
 
 test('runLoopbackDemo tells the story with measured times and cleans up', async () => {
   const lines: string[] = [];
-  const udpPort = 40_000 + (process.pid % 5000) * 2;
+  const ports = await freeUdpAndTcpPorts();
   const code = await runLoopbackDemo({
     out: (line) => lines.push(line),
-    udpPort,
-    httpPort: udpPort + 1,
+    udpPort: ports.udp,
+    httpPort: ports.tcp,
     statusCommand: [process.execPath, '-e', 'console.log("status asked with", process.argv.slice(-2).join(" "))', '--'],
   });
   const text = lines.join('\n');

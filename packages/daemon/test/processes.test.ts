@@ -11,9 +11,10 @@ import { connectDaemon } from '../../cli/src/daemon-client';
 import { eventually } from './cluster-harness';
 import { HBD_BIN, createLoopbackCluster, probeService, type LoopbackCluster, type LoopbackNode } from '../src/demo/loopback-cluster';
 import { buildDaemon } from './build';
+import { freeUdpAndTcpPorts } from './free-port';
 
-const udpPort = 30_000 + (process.pid % 5000) * 2;
-const httpPort = udpPort + 1;
+let udpPort = 0;
+let httpPort = 0;
 let cluster: LoopbackCluster;
 
 async function status(node: LoopbackNode): Promise<StatusDocument> {
@@ -46,8 +47,9 @@ function powerLoss(node: LoopbackNode): void {
   }
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   buildDaemon();
+  ({ udp: udpPort, tcp: httpPort } = await freeUdpAndTcpPorts());
   cluster = createLoopbackCluster({ names: ['alpha', 'beta'], udpPort, haresources: [`alpha demohttp::${httpPort} Dummy::app`] });
 }, 120_000);
 

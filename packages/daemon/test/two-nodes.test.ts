@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StatusDocument } from '@hbd/ipc';
 import { eventually, startCluster, type Cluster } from './cluster-harness';
+import { freeUdpPort } from './free-port';
 
-const port = 21_000 + (process.pid % 9000) * 3;
 const GROUP = 'Dummy::web';
 let cluster: Cluster;
 
@@ -25,7 +25,7 @@ async function ownerSeenBy(name: string): Promise<string | null> {
 }
 
 beforeAll(async () => {
-  cluster = await startCluster(['alpha', 'beta'], [['alpha', GROUP, 'Dummy::app']], { port });
+  cluster = await startCluster(['alpha', 'beta'], [['alpha', GROUP, 'Dummy::app']], { port: await freeUdpPort() });
 });
 afterAll(async () => {
   await cluster?.cleanup();
