@@ -14,8 +14,8 @@ export type CommandRegistrar = (program: Command, ctx: CommandContext) => void;
 
 export const COMMANDS: readonly CommandRegistrar[] = [
   registerConfigCommands,
-  // status, standby, takeover, cleanup, node list, resource list: they report through process.exitCode
-  (program, ctx) => registerDaemonCommands(program, ctx.io),
+  // status, standby, takeover, cleanup, node list, resource list (they talk to hbd)
+  registerDaemonCommands,
 ];
 
 export function registerCommands(program: Command, ctx: CommandContext): void {

@@ -1,4 +1,4 @@
-export { registerDaemonCommands } from './register';
+export { registerDaemonCommands, type DaemonCommandContext } from './register';
 export { runStatus, type StatusOptions } from './status-command';
 export { runStandbyOrTakeover, runCleanup, DEFAULT_ADMIN_TIMEOUT_S, type AdminOptions } from './admin-command';
 export { runNodeList, runResourceList } from './list-commands';

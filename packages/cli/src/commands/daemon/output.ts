@@ -1,44 +1,16 @@
 // What every daemon-talking hbctl command shares: where output goes, the --json envelope
-// (style guide §3.11, Pacemaker's pacemaker-result in JSON), exit statuses, and turning an
-// IpcError into a message, a hint and an exit status.
+// (hbctl's own, json-envelope.ts, plus the protocol error code and hint on failure), exit
+// statuses (exit-codes.ts), and turning an IpcError into a message, a hint and an exit status.
 
 import { EXIT_CODE_FOR_IPC_ERROR, IpcError } from '@hbd/ipc';
+import { EXIT } from '../../exit-codes';
+import type { CliIo } from '../../io';
+import { envelope as cliEnvelope, type JsonEnvelope } from '../../json-envelope';
 
-export const JSON_API_VERSION = '1.0';
+export { EXIT };
 
-/** hbctl's exit statuses used by these commands (docs/reference/exit-codes.md). */
-export const EXIT = {
-  OK: 0,
-  ERROR: 1,
-  INVALID_PARAM: 2,
-  INSUFFICIENT_PRIV: 4,
-  USAGE: 64,
-  UNAVAILABLE: 69,
-  SOFTWARE: 70,
-  TEMPFAIL: 75,
-  PROTOCOL: 76,
-  TIMEOUT: 124,
-} as const;
-
-const EXIT_NAMES: Readonly<Record<number, string>> = {
-  0: 'OK',
-  1: 'ERROR',
-  2: 'INVALID_PARAM',
-  4: 'INSUFFICIENT_PRIV',
-  64: 'USAGE',
-  69: 'UNAVAILABLE',
-  70: 'SOFTWARE',
-  75: 'TEMPFAIL',
-  76: 'PROTOCOL',
-  124: 'TIMEOUT',
-};
-
-export interface Io {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  readonly stdoutIsTTY: boolean;
-  readonly env: Readonly<Record<string, string | undefined>>;
-}
+/** hbctl's streams and environment (the CLI's own CliIo). */
+export type Io = CliIo;
 
 export const processIo: Io = {
   stdout: (text) => process.stdout.write(text),
@@ -49,16 +21,12 @@ export const processIo: Io = {
   env: process.env,
 };
 
-export interface Envelope {
-  readonly apiVersion: string;
-  readonly request: string;
-  readonly status: { readonly code: number; readonly name: string; readonly message: string; readonly hbCode?: string; readonly hint?: string };
-  readonly data: unknown;
-  readonly diagnostics: readonly unknown[];
-}
+/** hbctl's --json envelope; a failure also carries the protocol's error code and hint. */
+export type Envelope = JsonEnvelope<unknown> & { readonly status: JsonEnvelope<unknown>['status'] & { readonly hbCode?: string; readonly hint?: string } };
 
 export function envelope(request: string, code: number, message: string, data: unknown, extra: { hbCode?: string; hint?: string } = {}): Envelope {
-  return { apiVersion: JSON_API_VERSION, request, status: { code, name: EXIT_NAMES[code] ?? 'ERROR', message, ...extra }, data, diagnostics: [] };
+  const base = cliEnvelope<unknown>(request, code, message, data);
+  return { ...base, status: { ...base.status, ...extra } };
 }
 
 export function printJson(io: Io, value: unknown): void {

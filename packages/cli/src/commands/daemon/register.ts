@@ -6,7 +6,7 @@
 //   node list [--json]
 //   resource list [--json]
 // Every one takes --run-dir (default $HBD_RUN_DIR, else /run/hbd). Without a daemon: a clear
-// message and exit 69. Each action sets process.exitCode; nothing here calls process.exit.
+// message and exit 69. Each action reports through ctx.setExitCode; nothing calls process.exit.
 
 import { Argument, Command } from 'commander';
 import { ADMIN_SCOPES, type AdminScope } from '@hbd/ipc';
@@ -25,10 +25,22 @@ function seconds(value: string): number {
   return Number(value);
 }
 
-export function registerDaemonCommands(program: Command, io: Io = processIo): void {
-  const set = (code: number): void => {
+/** What registration needs from hbctl: its streams and how a command reports its exit status. */
+export interface DaemonCommandContext {
+  readonly io: Io;
+  setExitCode(code: number): void;
+}
+
+const PROCESS_CONTEXT: DaemonCommandContext = {
+  io: processIo,
+  setExitCode: (code) => {
     process.exitCode = code;
-  };
+  },
+};
+
+export function registerDaemonCommands(program: Command, ctx: DaemonCommandContext = PROCESS_CONTEXT): void {
+  const io = ctx.io;
+  const set = (code: number): void => ctx.setExitCode(code);
 
   program
     .command('status')
