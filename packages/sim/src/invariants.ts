@@ -61,7 +61,7 @@ interface Activation {
 interface FailedStop {
   atMs: number;
   incarnation: number;
-  /** Nodes that have been told (a heartbeat claiming the group 'unclean' from this incarnation). */
+  /** Node incarnations ("master2#3") told by a heartbeat claiming the group 'unclean' from this incarnation. */
   informed: Set<string>;
 }
 
@@ -131,7 +131,7 @@ export class InvariantMonitor {
 
   // ---- S2, S3, S5: every resource operation, before it runs -----------------------------------
 
-  onResourceOp(node: string, op: RunResourceOp, view: NodeView, fencingConfigured: boolean): void {
+  onResourceOp(node: string, incarnation: number, op: RunResourceOp, view: NodeView, fencingConfigured: boolean): void {
     const agents = this.world.agents;
     const g = agents.groupIndexOf(op.group);
     if (g === undefined) {
@@ -157,7 +157,7 @@ export class InvariantMonitor {
       if (!view.quorum.hasQuorum) {
         this.report('S3', node, `started ${op.resource.token} of ${op.group} without ping quorum (${view.quorum.reachable}/${view.quorum.total} reachable per its own view)`);
       }
-      this.checkStartAgainstFailedStops(node, g, op.group, fencingConfigured);
+      this.checkStartAgainstFailedStops(node, incarnation, g, op.group, fencingConfigured);
       const k = `${node}|${g}`;
       const act = this.activations.get(k);
       if (!agents.isActive(node, g) || act === undefined || act.stopIssued) {
@@ -187,12 +187,12 @@ export class InvariantMonitor {
     }
   }
 
-  private checkStartAgainstFailedStops(node: string, g: number, group: string, fencingConfigured: boolean): void {
+  private checkStartAgainstFailedStops(node: string, incarnation: number, g: number, group: string, fencingConfigured: boolean): void {
     const agents = this.world.agents;
     for (const other of this.world.topology.nodes) {
       if (other === node || !agents.isActive(other, g)) continue;
       const fs = this.failedStops.get(`${other}|${g}`);
-      if (fs !== undefined && fs.informed.has(node)) {
+      if (fs !== undefined && fs.informed.has(`${node}#${incarnation}`)) {
         this.report('S5', node, `started ${group} while ${other} still runs it after a failed stop, had said so (unclean), and was not fenced`);
         return;
       }
@@ -213,14 +213,14 @@ export class InvariantMonitor {
   }
 
   /** A heartbeat was handed to `to`: note who has been told about unclean groups. */
-  onHeartbeatDelivered(from: string, fromIncarnation: number, to: string, message: ClusterMessage): void {
+  onHeartbeatDelivered(from: string, fromIncarnation: number, to: string, toIncarnation: number, message: ClusterMessage): void {
     if (message.type !== 'heartbeat') return;
     for (const claim of message.claims) {
       if (claim.state !== 'unclean') continue;
       const g = this.world.agents.groupIndexOf(claim.group);
       if (g === undefined) continue;
       const fs = this.failedStops.get(`${from}|${g}`);
-      if (fs !== undefined && fs.incarnation === fromIncarnation) fs.informed.add(to);
+      if (fs !== undefined && fs.incarnation === fromIncarnation) fs.informed.add(`${to}#${toIncarnation}`);
     }
   }
 

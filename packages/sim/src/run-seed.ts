@@ -21,6 +21,8 @@ export interface RunSeedOptions {
   /** Keep the whole timeline (for `--seed S --timeline`), not just its tail. */
   readonly fullTimeline?: boolean;
   readonly faults?: SwarmChoices;
+  /** Put every input in the timeline too (debugging a seed). */
+  readonly trace?: boolean;
 }
 
 export interface SeedOutcome {
@@ -80,6 +82,7 @@ export function runSeed(seed: number, options: RunSeedOptions = {}): SeedOutcome
     baseChannel: swarm.baseChannel,
     clocks: swarm.clocks,
     timeline: options.fullTimeline ? 'full' : 'tail',
+    trace: options.trace === true,
     rebootAfterFenceMs: swarm.rebootAfterFenceMs,
     fenceSucceeds: () => !rngFenceFail.chance(swarm.fenceFailP),
     maxSteps: 2_000_000,
@@ -121,7 +124,25 @@ export function runSeed(seed: number, options: RunSeedOptions = {}): SeedOutcome
     sim.note(null, 'liveness phase: network, ping targets and agents healed; every node is powered on');
     for (const op of sim.agents.opsInFlight()) lastDisturbanceMs = Math.max(lastDisturbanceMs, op.finishAtMs);
     const cleaned = new Set<string>();
+    // The operator reads the log: a takeover refused until someone runs `hbctl cleanup` gets one.
+    const asked = new Set<string>();
+    sim.eventListeners.push((node, e) => {
+      if (e.kind === 'refusedTakeover' && /cleanup/.test(e.reason)) asked.add(`${node}|${e.group}`);
+    });
     const sweep = () => {
+      for (const k of [...asked]) {
+        asked.delete(k);
+        const [node, group] = k.split('|') as [string, string];
+        if (sim.nodeRunState(node) !== 'up' || cleaned.has(`asked|${k}`)) continue;
+        cleaned.add(`asked|${k}`);
+        // Whatever is left of the group anywhere is stopped by hand first (the operator checks every node).
+        for (const other of t.nodes) {
+          const gi = sim.agents.groupIndexOf(group) ?? -1;
+          if (sim.agents.isActive(other, gi) && sim.agents.busyMembers(other, gi).length === 0 && !sim.holders(group).includes(other)) sim.stopByHand(other, group);
+        }
+        sim.adminRequest(node, { command: 'cleanup', group });
+        lastDisturbanceMs = Math.max(lastDisturbanceMs, sim.nowMs);
+      }
       // The operator: powers nodes back on, cleans up unclean or failed groups once each.
       for (const node of t.nodes) {
         if (sim.nodeRunState(node) === 'down') {

@@ -43,6 +43,8 @@ export interface SimulationOptions {
   readonly maxSteps?: number;
   /** Keep every emitted event in `events` (default: only with a full timeline). */
   readonly keepEvents?: boolean;
+  /** Also put every packet, operation result and ping result a node receives in the timeline. */
+  readonly trace?: boolean;
 }
 
 type Agenda =
@@ -116,6 +118,8 @@ export class Simulation implements World {
   readonly stats: SimStats = { steps: 0, packets: 0, packetsDropped: 0, resourceOps: 0, fences: 0, fencesWithoutDevice: 0, crashes: 0, restarts: 0 };
   /** Every event the engines emitted, in order (kept with a full timeline, or when asked for). */
   readonly events: { atMs: number; node: string; event: ClusterEvent }[] = [];
+  /** Called for every event an engine emits (the simulated operator reads the log this way). */
+  readonly eventListeners: ((node: string, event: ClusterEvent) => void)[] = [];
   /** Start and stop operations issued so far (status checks excluded). */
   startStopOps = 0;
   private readonly keepEvents: boolean;
@@ -382,12 +386,17 @@ export class Simulation implements World {
 
   /** The operator stops what is left of a group on a node by hand, then tells hbd (`cleanup`). */
   operatorCleanup(name: string, group: string): string {
+    this.stopByHand(name, group);
+    return this.adminRequest(name, { command: 'cleanup', group });
+  }
+
+  /** The operator stops whatever of a group still runs on a node, outside hbd. */
+  stopByHand(name: string, group: string): void {
     const g = this.agents.groupIndexOf(group);
     if (g === undefined) throw new Error(`unknown group ${group}`);
     this.agents.stopByHand(name, g);
     this.monitor.onGroupClearedByHand(name, g);
     this.timeline.sim(this.now, name, `operator stops ${group} by hand`);
-    return this.adminRequest(name, { command: 'cleanup', group });
   }
 
   /** A running service dies by itself (noticed only if monitoring is on). */
@@ -460,7 +469,7 @@ export class Simulation implements World {
     this.stats.packets++;
     const before = () => {
       if (decoded.message.type === 'heartbeat') this.connectivity.delivered(decoded.from, item.to, this.now);
-      this.monitor.onHeartbeatDelivered(item.from, item.fromIncarnation, item.to, decoded.message);
+      this.monitor.onHeartbeatDelivered(item.from, item.fromIncarnation, item.to, n.incarnation, decoded.message);
     };
     this.input(
       n,
@@ -473,8 +482,14 @@ export class Simulation implements World {
     const target = this.node(item.target);
     const success = this.options.fenceSucceeds?.(item.requester, item.target) ?? true;
     if (success) {
-      if (target.runState !== 'down') this.crash(item.target, `fenced by ${item.requester} (power reset)`);
-      else this.timeline.sim(this.now, item.target, `fenced by ${item.requester} (was already off)`);
+      if (target.runState !== 'down') {
+        this.crash(item.target, `fenced by ${item.requester} (power reset)`);
+      } else {
+        // hbd is not running there, but the machine is: the reset still stops its services.
+        this.agents.machineDown(item.target);
+        this.monitor.onNodeCleared(item.target);
+        this.timeline.sim(this.now, item.target, `fenced by ${item.requester} (power reset; hbd was not running)`);
+      }
       const rebootMs = this.options.rebootAfterFenceMs ?? 0;
       if (rebootMs > 0) {
         const inc = target.incarnation;
@@ -499,6 +514,7 @@ export class Simulation implements World {
     }
     before?.();
     const input = build(this.localNow(n));
+    if (this.options.trace === true) this.traceInput(n.name, input);
     const state = n.state;
     this.guard(n, () => this.engine.step(state, input));
   }
@@ -566,7 +582,7 @@ export class Simulation implements World {
       case 'runResourceOp': {
         this.stats.resourceOps++;
         if (effect.action !== 'status') this.startStopOps++;
-        this.monitor.onResourceOp(n.name, effect, view, this.topology.fencing);
+        this.monitor.onResourceOp(n.name, n.incarnation, effect, view, this.topology.fencing);
         if (this.agents.groupIndexOf(effect.group) === undefined) return;
         const op: OpInFlight = this.agents.begin(n.name, effect, this.now);
         this.queue.push(op.finishAtMs, { kind: 'opDone', node: n.name, incarnation: n.incarnation, opId: effect.opId });
@@ -634,8 +650,35 @@ export class Simulation implements World {
       case 'emit':
         if (this.keepEvents) this.events.push({ atMs: this.now, node: n.name, event: effect.event });
         this.timeline.event(this.now, n.name, effect.event);
+        for (const listen of this.eventListeners) listen(n.name, effect.event);
         if (effect.event.kind === 'shutdownCompleted') this.exited(n);
         return;
+    }
+  }
+
+  private traceInput(node: string, input: Input): void {
+    switch (input.kind) {
+      case 'packetReceived': {
+        const m = input.message;
+        const detail =
+          m.type === 'heartbeat'
+            ? `${m.status} ping ${m.pingReachable} claims [${m.claims.map((c) => `${c.group.split('::')[1] ?? c.group}:${c.state}@${c.epoch}`).join(' ')}]`
+            : m.type === 'ack'
+              ? `#${m.msgId}`
+              : JSON.stringify({ ...m, type: undefined });
+        this.timeline.trace(this.now, node, `<- ${m.type} from ${input.from} g${input.generation} on ${input.link}: ${detail}`);
+        return;
+      }
+      case 'resourceOpFinished':
+        this.timeline.trace(this.now, node, `<- op ${input.opId} ${input.outcome}`);
+        return;
+      case 'pingProbeFinished':
+        this.timeline.trace(this.now, node, `<- ping ${input.address} ${input.reachable ? 'answered' : 'no answer'}`);
+        return;
+      case 'timer':
+        return;
+      default:
+        this.timeline.trace(this.now, node, `<- ${input.kind}`);
     }
   }
 

@@ -12,7 +12,7 @@ interface Entry {
   readonly atMs: number;
   readonly node: string | null;
   readonly event?: ClusterEvent;
-  readonly level?: Level | 'sim';
+  readonly level?: Level | 'sim' | 'trace';
   readonly text?: string;
   readonly columns: readonly string[];
 }
@@ -43,6 +43,11 @@ export class Timeline {
   /** A harness action: a fault, an operator command, a restart. */
   sim(atMs: number, node: string | null, text: string): void {
     this.push({ atMs, node, level: 'sim', text, columns: this.columns() });
+  }
+
+  /** An input, for --trace. */
+  trace(atMs: number, node: string, text: string): void {
+    this.push({ atMs, node, level: 'trace', text, columns: this.columns() });
   }
 
   /** An effect worth a line of its own (fencing, an admin request answered). */
@@ -98,6 +103,8 @@ export class Timeline {
       body = `${r.level}: ${r.text}`;
     } else if (e.level === 'sim') {
       body = `>> ${e.text ?? ''}`;
+    } else if (e.level === 'trace') {
+      body = `   ${e.text ?? ''}`;
     } else {
       body = `${e.level ?? 'info'}: ${e.text ?? ''}`;
     }

@@ -111,7 +111,7 @@ describe('every invariant fires when its rule is broken', () => {
     s.runUntil(30_000);
     // Force a second copy on master2 by hand as if its engine had started it: the monitor must object.
     const spec = s.config.groups[0]!;
-    s.monitor.onResourceOp('master2', { kind: 'runResourceOp', opId: 999, group: spec.id, resourceIndex: 0, resource: spec.resources[0]!, action: 'start', timeoutMs: 1000 }, s.view('master2')!, false);
+    s.monitor.onResourceOp('master2', 1, { kind: 'runResourceOp', opId: 999, group: spec.id, resourceIndex: 0, resource: spec.resources[0]!, action: 'start', timeoutMs: 1000 }, s.view('master2')!, false);
     s.agents.begin('master2', { kind: 'runResourceOp', opId: 999, group: spec.id, resourceIndex: 0, resource: spec.resources[0]!, action: 'start', timeoutMs: 1000 }, s.nowMs);
     s.monitor.checkS1();
     expect(s.violations[0]?.code).toBe('S1');

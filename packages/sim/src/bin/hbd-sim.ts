@@ -23,6 +23,7 @@ const USAGE = `usage: hbd-sim [--seeds N [--from S]] [--seed S] [options]
   --seed S           replay one seed (0..${SEED_MAX}); its timeline is printed when it fails
   --profile P        ${Object.keys(PROFILES).join(' | ')} (default full; the CI seed list uses ci)
   --timeline         print the whole timeline of --seed S even when it passes
+  --trace            with --seed: also show every packet, operation and ping result each node receives
   --faults LIST      adjust the fault mix: +kind enables, -kind disables (e.g. +processCrash,-pause)
                      kinds: ${FAULT_KINDS.join(' ')}
   --planted BUG      run a deliberately broken engine (test-only): ${PLANTED_BUGS.join(' | ')}
@@ -69,6 +70,7 @@ async function main(): Promise<number> {
         from: { type: 'string' },
         profile: { type: 'string' },
         timeline: { type: 'boolean' },
+        trace: { type: 'boolean' },
         faults: { type: 'string' },
         planted: { type: 'string' },
         jobs: { type: 'string' },
@@ -102,7 +104,7 @@ async function main(): Promise<number> {
     const seed = parseSeed(args.seed, '--seed');
     const engine = planted === undefined ? undefined : plantedEngine(planted);
     const t0 = performance.now();
-    const o = runSeed(seed, { profile, fullTimeline: true, faults, ...(engine === undefined ? {} : { engine }) });
+    const o = runSeed(seed, { profile, fullTimeline: true, faults, trace: args.trace === true, ...(engine === undefined ? {} : { engine }) });
     const ms = performance.now() - t0;
     if (args.json) {
       process.stdout.write(`${JSON.stringify(o)}\n`);
