@@ -228,7 +228,8 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
     pendingAdmin.delete(completion.requestId);
     const tookMs = Math.round(clock.nowMs() - pending.startedAtMs);
     const moved = completion.moved.map((move) => ({ group: move.group, from: move.from, to: move.to }));
-    log.log(completion.ok ? 'notice' : 'warning', `${pending.description} ${completion.ok ? 'done' : 'failed'} in ${seconds(tookMs)}: ${completion.message}`);
+    // The engine's adminRequestFinished event carries the log line; this one only adds the wait.
+    log.debug(1, `${pending.description}: answered after ${seconds(tookMs)}`);
     pending.resolve?.({ requestId: completion.requestId, completed: true, ok: completion.ok, message: completion.message, moved, tookMs });
   }
 

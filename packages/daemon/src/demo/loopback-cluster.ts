@@ -73,7 +73,9 @@ function demoHttpAgent(node: string, resourceDir: string): string {
 # demohttp PORT start|stop|status: the loopback demo's service, on ${SERVICE_ADDRESS}:PORT (node ${node}).
 port=$1; action=$2
 pidfile='${resourceDir}'/demohttp-"$port".pid
-running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
+# alive PID: exists and is not a zombie waiting for a reaper (containers reap late).
+alive() { kill -0 "$1" 2>/dev/null && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat" 2>/dev/null; }
+running() { [ -f "$pidfile" ] && alive "$(cat "$pidfile")"; }
 answers() { '${process.execPath}' -e "require('http').get('http://${SERVICE_ADDRESS}:'+process.argv[1]+'/',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))" "$port"; }
 case "$action" in
   start)
@@ -84,7 +86,7 @@ case "$action" in
     i=0; while [ $i -lt 50 ]; do answers && { echo "demohttp $port serving"; exit 0; }; running || break; sleep 0.1; i=$((i+1)); done
     echo "demohttp $port did not come up (is ${SERVICE_ADDRESS}:$port taken by the other node?)"; rm -f "$pidfile"; exit 1 ;;
   stop)
-    if running; then pid=$(cat "$pidfile"); kill "$pid"; i=0; while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; kill -9 "$pid" 2>/dev/null; fi
+    if running; then pid=$(cat "$pidfile"); kill "$pid"; i=0; while alive "$pid" && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; kill -9 "$pid" 2>/dev/null; fi
     rm -f "$pidfile"; echo "demohttp $port stopped"; exit 0 ;;
   status)
     if running; then echo running; exit 0; else echo stopped; exit 3; fi ;;
@@ -220,7 +222,8 @@ export function createLoopbackCluster(options: LoopbackClusterOptions): Loopback
 /** GET http://SERVICE_ADDRESS:port/ → the body ("served by NODE\n"), or null when nothing answers. */
 export function probeService(port: number, timeoutMs = 1000): Promise<string | null> {
   return new Promise((done) => {
-    const request = http.get({ host: SERVICE_ADDRESS, port, path: '/', timeout: timeoutMs }, (response) => {
+    // agent: false: a fresh connection each time (a kept-alive one may lead to the old holder).
+    const request = http.get({ host: SERVICE_ADDRESS, port, path: '/', timeout: timeoutMs, agent: false }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (body += chunk));

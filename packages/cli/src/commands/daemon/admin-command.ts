@@ -68,7 +68,7 @@ async function runAdmin(
       return EXIT.OK;
     }
     const took = result.tookMs === null ? '' : ` in ${seconds(result.tookMs)}`;
-    if (result.ok) io.stdout(`${label} on ${node}: done${took}: ${result.message}\n${describe(result)}`);
+    if (result.ok) io.stdout(`${label} on ${node}: done${took}${result.moved.length === 0 ? `: ${result.message}` : ''}\n${describe(result)}`);
     else io.stderr(`hbctl: ${label} on ${node} failed${took}: ${result.message}\n${describe(result)}`);
     return code;
   } catch (error) {

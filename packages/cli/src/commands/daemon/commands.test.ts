@@ -65,7 +65,7 @@ describe('hbctl standby / takeover / cleanup', () => {
     fake.answers.subscribe = { result: { subscribed: true } };
     const io = captureIo();
     expect(await runStandbyOrTakeover('standby', 'all', { runDir: fake.runDir }, io.io)).toBe(0);
-    expect(io.stdout()).toBe('standby all on alpha: done in 1.23 s: gave all groups to beta\n  moved Dummy::web: alpha -> beta\n');
+    expect(io.stdout()).toBe('standby all on alpha: done in 1.23 s\n  moved Dummy::web: alpha -> beta\n');
     expect(io.stderr()).toMatch(/^ {2}\+\d+\.\d\d s {2}releasing group Dummy::web to beta: standby\n$/);
     expect(fake.requests.find((request) => request.method === 'standby')?.params).toEqual({ scope: 'all', wait: true });
   });
