@@ -25,6 +25,8 @@ export const STATUS_AFTER_FAILOVER: StatusDocument = {
         { token: 'IPaddr::192.168.42.14/25/eth0:0', state: 'started' },
         { token: 'nginx', state: 'started' },
       ],
+      blockedBy: null,
+      refusal: null,
     },
   ],
   packets: { received: 3600, sent: 3700, sendErrors: 2, dropped: { total: 3, byReason: { HB_WIRE_BAD_SIGNATURE: 2, HB_WIRE_REPLAY: 1 } } },

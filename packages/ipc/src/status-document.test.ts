@@ -66,7 +66,13 @@ describe('buildStatusDocument', () => {
     expect(doc.pingTargets[0]?.lastHeardAgoMs).toBe(200);
     expect(doc.cluster).toEqual({ name: 'linux-ha', configDigest: 'abc', keepaliveMs: 1000, warntimeMs: 5000, deadtimeMs: 10000, initdeadMs: 30000, autoFailback: 'on' });
     expect(doc.groups[0]?.members.map((m) => m.state)).toEqual(['started', 'started']);
+    expect(doc.groups[0]).toMatchObject({ blockedBy: null, refusal: null });
     expect(doc.packets.dropped.byReason).toEqual({ badSignature: 2 });
+  });
+
+  test('what blocks a group, and why this node refused it, are carried', () => {
+    const blocked: NodeViewLike = { ...view, groups: [{ ...view.groups[0]!, owner: null, localState: 'stopped', blockedBy: { node: 'master2', why: 'unclean' }, refusal: 'ping quorum lost (0/1)' }] };
+    expect(buildStatusDocument(blocked, facts, 10_100).groups[0]).toMatchObject({ blockedBy: { node: 'master2', why: 'unclean' }, refusal: 'ping quorum lost (0/1)' });
   });
 
   test('an age is never negative (view instants later than the shell now)', () => {

@@ -38,6 +38,8 @@ export interface NodeViewLike {
     readonly localState: GroupLocalState;
     readonly epoch: number;
     readonly members: readonly { readonly token: string; readonly state: MemberState }[];
+    readonly blockedBy?: { readonly node: string; readonly why: 'unclean' | 'notFenced' };
+    readonly refusal?: string;
   }[];
 }
 
@@ -76,6 +78,10 @@ export interface GroupStatus {
   readonly localState: GroupLocalState;
   readonly epoch: number;
   readonly members: readonly GroupMemberStatus[];
+  /** Another node keeps the group from starting anywhere: its stop failed there, or it is dead and not fenced. */
+  readonly blockedBy: { readonly node: string; readonly why: 'unclean' | 'notFenced' } | null;
+  /** Why this node last refused to start the group, in words. */
+  readonly refusal: string | null;
 }
 
 export interface PacketCounters {
@@ -221,6 +227,8 @@ export function buildStatusDocument(view: NodeViewLike, facts: DaemonFacts, nowM
       localState: group.localState,
       epoch: group.epoch,
       members: group.members.map((member) => ({ token: member.token, state: member.state })),
+      blockedBy: group.blockedBy === undefined ? null : { node: group.blockedBy.node, why: group.blockedBy.why },
+      refusal: group.refusal ?? null,
     })),
     packets: facts.packets,
     eventLoop: facts.eventLoop,

@@ -44,3 +44,13 @@ test('no ping targets, no failover, shutting down, a stall', () => {
   expect(text).toContain('last failover: none since hbd started');
   expect(text).toContain('stalls: 2 (longest 7.2 s, last 60 s ago)');
 });
+
+test('a blocked group and a refusal are spelled out under the table', () => {
+  const group = STATUS_AFTER_FAILOVER.groups[0]!;
+  const text = renderStatus({
+    ...STATUS_AFTER_FAILOVER,
+    groups: [{ ...group, owner: null, localState: 'stopped', blockedBy: { node: 'master1', why: 'unclean' }, refusal: 'ping quorum lost (0/1 reachable)' }],
+  });
+  expect(text).toContain(`  ${group.id}: BLOCKED by master1: its stop failed there (unclean); once it is really stopped there: hbctl cleanup ${group.id}\n`);
+  expect(text).toContain(`  ${group.id}: not started here: ping quorum lost (0/1 reachable)\n`);
+});

@@ -60,6 +60,13 @@ export function renderStatus(doc: StatusDocument): string {
         ]),
       ),
     );
+    for (const group of doc.groups) {
+      if (group.blockedBy !== null) {
+        const why = group.blockedBy.why === 'unclean' ? 'its stop failed there (unclean)' : 'it is dead and not fenced yet';
+        out.push(`  ${group.id}: BLOCKED by ${group.blockedBy.node}: ${why}; once it is really stopped there: hbctl cleanup ${group.id}\n`);
+      }
+      if (group.refusal !== null) out.push(`  ${group.id}: not started here: ${group.refusal}\n`);
+    }
   }
   out.push('\n');
   out.push(doc.lastFailover === null ? 'last failover: none since hbd started\n' : failoverText(doc.lastFailover));
