@@ -49,7 +49,7 @@ export function onAdminRequested(ctx: Ctx, input: AdminInput): void {
       return;
     }
     const g = s.groups[gi]!;
-    const was = applyCleanup(ctx, g, s.localNode);
+    const was = applyCleanup(ctx, g, s.localIndex);
     const told: string[] = [];
     for (let i = 0; i < s.nodes.length; i++) {
       if (i !== s.localIndex && isAlivePeer(s.nodes[i]!)) {

@@ -21,6 +21,9 @@ import { deadBlocker, liveHolder } from './placement';
 
 export type { NodeState } from './state';
 
+/** 2^32 heartbeats per incarnation (136 years at 1 ms); safe integers up to generation 2^21. */
+const STATE_SEQ_PER_GENERATION = 2 ** 32;
+
 export function createNode(config: ClusterConfig, boot: BootInfo): StepResult<NodeState> {
   const localIndex = config.nodes.indexOf(boot.localNode);
   if (localIndex < 0) {
@@ -103,7 +106,9 @@ export function createNode(config: ClusterConfig, boot: BootInfo): StepResult<No
     wakeAtMs: now,
     nextHeartbeatAtMs: now,
     heartbeatDue: true,
-    stateSeq: 0,
+    // Counters of different incarnations never overlap: a peer's `seen` from our previous life
+    // cannot acknowledge what this one announces.
+    stateSeq: generation * STATE_SEQ_PER_GENERATION,
     nextOpId: 1,
     nextMsgId: 1,
     nodeIndex,
@@ -218,7 +223,7 @@ function onPacket(ctx: Ctx, input: Extract<Input, { kind: 'packetReceived' }>): 
     case 'groupCleanup':
       if (acceptReliable(ctx, p, m.msgId)) {
         const gi = s.groupIndex[m.group];
-        if (gi !== undefined) applyCleanup(ctx, s.groups[gi]!, p.name);
+        if (gi !== undefined) applyCleanup(ctx, s.groups[gi]!, i);
       }
       break;
     case 'nodeFenced':

@@ -362,26 +362,41 @@ export function onFenceFinished(ctx: Ctx, node: string, success: boolean): void 
 
 // ---- cleanup --------------------------------------------------------------------------------
 
-/** Forget failed/unclean markers for the group here (the operator vouches it is stopped). */
-export function applyCleanup(ctx: Ctx, g: GroupRuntime, by: string): string {
+/**
+ * An operator cleanup of one group, run on node `by` (here when `byIndex` is us). The operator
+ * vouches for what they can see: the group is stopped on `by`, and on nodes that are dead. So
+ * this clears `by`'s failed/unclean state, every node's failed marker (a rolled-back start left
+ * nothing running), and what we remember about dead nodes (unclean, waiting for fencing). A live
+ * node's own unclean state is cleared only by a cleanup run on that node: it still speaks for itself.
+ */
+export function applyCleanup(ctx: Ctx, g: GroupRuntime, byIndex: number): string {
   const s = ctx.s;
+  const me = s.localIndex;
   const was: string[] = [];
-  if (g.state === 'failed' || g.state === 'unclean') {
+  const stillUnclean: string[] = [];
+  if (g.state === 'failed' || (g.state === 'unclean' && byIndex === me)) {
     was.push(`${g.state} on ${s.localNode}`);
     g.state = 'stopped';
     g.members.fill('stopped');
     g.failedMember = -1;
     g.uncleanMember = -1;
     s.heartbeatDue = true;
+  } else if (g.state === 'unclean') {
+    stillUnclean.push(s.localNode);
   }
   for (let i = 0; i < s.nodes.length; i++) {
-    if (i === s.localIndex) continue;
+    if (i === me) continue;
     const p = s.nodes[i]!;
+    const alive = isAlivePeer(p);
     if (p.unclean[g.index]) {
-      was.push(`unclean on ${p.name}`);
-      p.unclean[g.index] = false;
+      if (!alive || i === byIndex) {
+        was.push(`unclean on ${p.name}`);
+        p.unclean[g.index] = false;
+      } else {
+        stillUnclean.push(p.name);
+      }
     }
-    if (!isAlivePeer(p) && p.fencePending && !p.vouched[g.index]) {
+    if (!alive && p.fencePending && !p.vouched[g.index]) {
       was.push(`waiting for ${p.name} to be fenced`);
       p.vouched[g.index] = true;
       if (p.vouched.every(Boolean)) p.fencePending = false;
@@ -390,7 +405,7 @@ export function applyCleanup(ctx: Ctx, g: GroupRuntime, by: string): string {
   g.refusal = null;
   g.hint = null;
   s.dirty = true;
-  const text = was.length === 0 ? 'nothing to clear' : was.join(', ');
-  emit(ctx, { kind: 'groupCleanedUp', atMs: ctx.now, group: g.id, by, was: text });
+  const text = `${was.length === 0 ? 'nothing to clear' : was.join(', ')}${stillUnclean.length > 0 ? `; still unclean on ${list(stillUnclean)} (run the cleanup there)` : ''}`;
+  emit(ctx, { kind: 'groupCleanedUp', atMs: ctx.now, group: g.id, by: nodeName(s, byIndex), was: text });
   return text;
 }

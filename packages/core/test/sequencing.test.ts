@@ -153,7 +153,15 @@ describe('failed stop', () => {
     p.run(3000);
     expect(p.fullyOn(WEB)).toEqual(['nodea']);
     expect(p.view('nodeb').groups[0]).toMatchObject({ owner: 'nodea', blockedBy: { node: 'nodea', why: 'unclean' } });
-    p.adminRequest('nodeb', { command: 'cleanup', group: WEB });
+    // A cleanup on nodeb cannot vouch for nodea, which is alive and speaks for itself ...
+    const cleanupId = p.adminRequest('nodeb', { command: 'cleanup', group: WEB });
+    expect(p.admin.find((a) => a.effect.requestId === cleanupId)!.effect.message).toBe(
+      `cleared ${WEB} (nothing to clear; still unclean on nodea (run the cleanup there)); told nodea`,
+    );
+    p.run(2000);
+    expect(p.view('nodeb').groups[0]!.blockedBy).toEqual({ node: 'nodea', why: 'unclean' });
+    // ... the cleanup on nodea does.
+    p.adminRequest('nodea', { command: 'cleanup', group: WEB });
     p.run(2000);
     expect(p.view('nodeb').groups[0]!.blockedBy).toBeUndefined();
   });
