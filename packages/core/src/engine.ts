@@ -14,7 +14,7 @@ import { applyCleanup, onFenceFinished, onGroupReleased, onGroupRequest, onNodeF
 import { checkPingDeadlines, lastReplyAtMs, onProbeFinished, probeDue } from './ping';
 import { failbackSoakMs, handoffHintTtlMs, IDLE_WAKE_MS, ipfailDelayMs, leavingAckWaitMs, pingProbeTimeoutMs, stallThresholdMs } from './policy';
 import { acceptReliable, onAck, pendingTo, resendDue, sendReliable } from './reliable';
-import { advance, advanceAll, onOpFinished } from './sequencer';
+import { advance, advanceAll, onOpFinished, startProbe } from './sequencer';
 import { isAlivePeer, isHoldingState, type GroupRuntime, type NodeState, type PeerState } from './state';
 import type { BootInfo, Effect, Input, NodeView, StepResult } from './types';
 import { deadBlocker, liveHolder } from './placement';
@@ -79,6 +79,8 @@ export function createNode(config: ClusterConfig, boot: BootInfo): StepResult<No
     uncleanMember: -1,
     failedMember: -1,
     transitionAtMs: now,
+    probing: g.resources.length > 0,
+    probeOk: 0,
     tentativeUntilAtMs: null,
     tentativeSeq: 0,
     epoch: 0,
@@ -136,7 +138,8 @@ export function createNode(config: ClusterConfig, boot: BootInfo): StepResult<No
   const effects: Effect[] = [{ kind: 'persistGeneration', generation }];
   const ctx: Ctx = { s, now, effects };
   emit(ctx, { kind: 'nodeStarted', atMs: now, generation });
-  checkCommUp(ctx); // a one-node cluster is up at once
+  for (const g of groups) startProbe(ctx, g);
+  checkCommUp(ctx); // a one-node cluster is up at once (once the probe is done)
   reconcile(ctx);
   probeDue(ctx);
   return finishStep(ctx);

@@ -86,4 +86,9 @@ export type ClusterEvent =
       readonly ok: boolean;
       readonly message: string;
     }
-  | { readonly kind: 'shutdownStarted'; readonly atMs: AtMs; readonly holding: readonly GroupId[] };
+  | { readonly kind: 'shutdownStarted'; readonly atMs: AtMs; readonly holding: readonly GroupId[] }
+  /**
+   * The start-up probe found members of a group running before this hbd started any (a previous
+   * hbd died, or someone started them by hand): all of them → adopted; some → stopped.
+   */
+  | { readonly kind: 'groupFoundRunning'; readonly atMs: AtMs; readonly group: GroupId; readonly running: readonly string[]; readonly action: 'adopt' | 'stop' };

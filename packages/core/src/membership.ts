@@ -289,6 +289,8 @@ export function checkCommUp(ctx: Ctx): void {
   // Like Heartbeat, ping nodes count too: each must have answered or been declared dead
   // (deadping), so the reach we advertise as 'active' is settled, not a start-up zero.
   for (const t of s.pings) if (t.status === 'init') return;
+  // And we know what already runs here (the start-up probe), before we claim or take anything.
+  for (const g of s.groups) if (g.probing) return;
   const alive: string[] = [];
   const dead: string[] = [];
   for (let i = 0; i < s.nodes.length; i++) {

@@ -185,6 +185,39 @@ function handOver(ctx: Ctx, g: GroupRuntime, to: number, reason: ReleaseReason):
   }
 }
 
+/** Boot: check each member's status once, so services a previous hbd left running are known. */
+export function startProbe(ctx: Ctx, g: GroupRuntime): void {
+  if (!g.probing) return;
+  g.cursor = 0;
+  g.probeOk = 0;
+  issueOp(ctx, g, 0, 'status', 'probe');
+}
+
+function probeResult(ctx: Ctx, g: GroupRuntime, member: number, outcome: string): void {
+  const s = ctx.s;
+  // 'failed' or 'timedOut' may mean half-running: treat it as running, so it gets stopped.
+  g.members[member] = outcome === 'notRunning' ? 'stopped' : 'started';
+  if (outcome === 'ok') g.probeOk++;
+  if (member + 1 < g.members.length) {
+    issueOp(ctx, g, member + 1, 'status', 'probe');
+    return;
+  }
+  g.probing = false;
+  s.dirty = true;
+  const running = g.members.flatMap((m, k) => (m === 'started' ? [s.config.groups[g.index]!.resources[k]!.token] : []));
+  if (running.length === 0) return;
+  const adopt = g.probeOk === g.members.length;
+  emit(ctx, { kind: 'groupFoundRunning', atMs: ctx.now, group: g.id, running, action: adopt ? 'adopt' : 'stop' });
+  g.state = 'started';
+  g.epoch = Math.max(g.epoch, g.maxEpochSeen) + 1;
+  g.maxEpochSeen = g.epoch;
+  g.failbackPending = g.preferredIndex !== s.localIndex;
+  g.monitorCursor = 0;
+  g.monitorAtMs = s.config.monitorIntervalMs > 0 ? ctx.now + s.config.monitorIntervalMs : null;
+  changed(ctx);
+  if (!adopt) beginStop(ctx, g, 'abort', NOBODY, null, `found partly running at start-up (${running.join(', ')}): stopping what runs`);
+}
+
 export function onOpFinished(ctx: Ctx, input: Extract<Input, { kind: 'resourceOpFinished' }>): void {
   const s = ctx.s;
   const g = s.groups.find((x) => x.op !== null && x.op.opId === input.opId);
@@ -250,6 +283,9 @@ export function onOpFinished(ctx: Ctx, input: Extract<Input, { kind: 'resourceOp
         g.cursor = -1;
       }
       break;
+    case 'probe':
+      probeResult(ctx, g, op.member, input.outcome);
+      return;
     case 'monitor':
       if (g.state !== 'started') break; // superseded by a stop; the stop goes on below
       if (ok) {

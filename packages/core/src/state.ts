@@ -76,7 +76,7 @@ export interface PingTargetState {
 }
 
 export type StopPurpose = 'release' | 'rollback' | 'recover' | 'splitBrain' | 'isolated' | 'abort';
-export type OpPurpose = 'start' | 'stop' | 'verifyStop' | 'monitor';
+export type OpPurpose = 'start' | 'stop' | 'verifyStop' | 'monitor' | 'probe';
 
 export interface RunningOp {
   readonly opId: number;
@@ -122,6 +122,12 @@ export interface GroupRuntime {
   /** Member whose start failed (group state 'failed'); -1 if none. */
   failedMember: number;
   transitionAtMs: AtMs;
+  /**
+   * Start-up probe: at boot every member's status is checked once, left to right, before this
+   * node becomes active (a previous hbd may have left services running). Counts members found ok.
+   */
+  probing: boolean;
+  probeOk: number;
   /**
    * While set, our 'starting' claim is tentative: nothing runs until every live peer has seen the
    * heartbeat that announced it (stateSeq `tentativeSeq`, 0 = not sent yet). For peers that do not

@@ -38,7 +38,8 @@ describe('createNode', () => {
     const p = new Pump(makeConfig({ nodes: ['nodea'], groups: [makeConfig().groups[0]!] }));
     p.boot('nodea');
     p.run(2000);
-    expect(p.eventsOf('communicationsUp')[0]).toMatchObject({ atMs: 0, alive: [], dead: [] });
+    // Active as soon as the start-up probe of its 2 members (10 ms each) is done.
+    expect(p.eventsOf('communicationsUp')[0]).toMatchObject({ atMs: 20, alive: [], dead: [] });
     expect(p.fullyOn(A)).toEqual(['nodea']);
   });
 });

@@ -25,7 +25,7 @@ describe('start-up placement', () => {
     runSafely(p, 14_000);
     expect(p.fullyOn(A)).toEqual(['nodea']);
     expect(p.fullyOn(B)).toEqual(['nodea']);
-    const starts = p.ops.filter((o) => o.phase === 'issued' && o.group === B).map((o) => `${o.action} ${o.resource} @${o.atMs}`);
+    const starts = p.ops.filter((o) => o.phase === 'issued' && o.group === B && o.action === 'start').map((o) => `${o.action} ${o.resource} @${o.atMs}`);
     // Decided at initdead (12 s), announced, and run at once: no live peer has to see the announcement.
     expect(starts).toEqual([`start ${B} @12000`, 'start mysqld @12100']);
     expect(p.eventsOf('groupTakeoverStarted').find((e) => e.group === B)!.atMs).toBe(12000);

@@ -52,6 +52,8 @@ export class Pump {
   now = 0;
   latencyMs = 2;
   opLatencyMs = 100;
+  /** Status checks (the start-up probe, monitoring) are quick. */
+  statusLatencyMs = 10;
   pingLatencyMs = 5;
   /** Directed cuts "a>b"; a link name can be added as "a>b@link". */
   readonly cuts = new Set<string>();
@@ -189,7 +191,7 @@ export class Pump {
           answer = e.action === 'status' ? { outcome: running.has(key) ? 'ok' : 'notRunning' } : { outcome: 'ok' };
         }
         const a = answer;
-        const delay = a.afterMs ?? this.opLatencyMs;
+        const delay = a.afterMs ?? (e.action === 'status' ? this.statusLatencyMs : this.opLatencyMs);
         const name = n.name;
         const incarnation = n.incarnation;
         this.later(delay, () => {

@@ -17,7 +17,7 @@ describe('start and stop order', () => {
     p.opLatencyMs = 300;
     p.boot('nodea');
     p.run(15_000);
-    const issued = p.ops.filter((o) => o.node === 'nodea' && o.group === WEB);
+    const issued = p.ops.filter((o) => o.node === 'nodea' && o.group === WEB && o.action !== 'status');
     expect(issued.map((o) => `${o.phase} ${o.resource.split('::')[0]} @${o.atMs}`)).toEqual([
       'issued IPaddr @12000',
       'done IPaddr @12300',
@@ -27,7 +27,7 @@ describe('start and stop order', () => {
       'done nginx @12900',
     ]);
     expect(p.eventsOf('groupStarted').find((e) => e.group === WEB)).toMatchObject({ atMs: 12900, tookMs: 900 });
-    const op = p.eventsOf('resourceOpStarted')[0]!;
+    const op = p.eventsOf('resourceOpStarted').find((e) => e.action === 'start')!;
     expect(op).toMatchObject({ action: 'start', resource: WEB });
     // timeoutMs comes from config.agentTimeouts (checked on the effect through a direct step).
     const st = p.state('nodea');
@@ -106,14 +106,14 @@ describe('failed stop', () => {
     const p = new Pump(makeConfig({ groups: [web, db], stopRetriesMax: 3 }));
     p.agent = (node, op) => {
       if (node === 'nodea' && op.action === 'stop' && op.resource.name === 'nginx') return { outcome: 'failed' };
-      if (node === 'nodea' && op.action === 'status' && op.resource.name === 'nginx') return { outcome: 'notRunning' };
+      if (node === 'nodea' && op.action === 'status' && op.resource.name === 'nginx' && p.now > 1000) return { outcome: 'notRunning' };
       return undefined;
     };
     p.bootAll();
     p.run(5000);
     p.adminRequest('nodea', { command: 'standby', scope: 'all' });
     p.run(10_000);
-    const nginx = p.ops.filter((o) => o.node === 'nodea' && o.resource === 'nginx' && o.phase === 'issued' && o.action !== 'start');
+    const nginx = p.ops.filter((o) => o.node === 'nodea' && o.resource === 'nginx' && o.phase === 'issued' && o.action !== 'start' && o.atMs > 1000);
     expect(nginx.map((o) => o.action)).toEqual(['stop', 'stop', 'stop', 'stop', 'status']);
     expect(nginx[1]!.atMs - nginx[0]!.atMs).toBe(1100); // 100 ms op + 1 s pause
     expect(p.fullyOn(WEB)).toEqual(['nodeb']);
@@ -122,7 +122,11 @@ describe('failed stop', () => {
 
   test('still failing (and running): the group is unclean, the members before it stay up, no other node starts it', () => {
     const p = new Pump(makeConfig({ groups: [web, db], stopRetriesMax: 2 }));
-    p.agent = (node, op) => (node === 'nodea' && op.resource.name === 'Filesystem' && op.action !== 'start' ? { outcome: op.action === 'status' ? 'ok' : 'failed', outputTail: 'umount: /srv: target is busy' } : undefined);
+    let busy = true;
+    p.agent = (node, op) =>
+      busy && node === 'nodea' && op.resource.name === 'Filesystem' && op.action !== 'start' && p.now > 1000
+        ? { outcome: op.action === 'status' ? 'ok' : 'failed', outputTail: 'umount: /srv: target is busy' }
+        : undefined;
     p.bootAll();
     p.run(5000);
     const id = p.adminRequest('nodea', { command: 'standby', scope: 'all' });
@@ -132,14 +136,14 @@ describe('failed stop', () => {
     expect(p.eventsOf('groupUnclean', 'nodea')).toEqual([expect.objectContaining({ group: WEB, resource: 'Filesystem::/dev/drbd0::/srv::ext4', attempts: 3 })]);
     expect(p.view('nodea').groups[0]).toMatchObject({ localState: 'unclean', owner: 'nodea' });
     expect(p.view('nodeb').groups[0]).toMatchObject({ owner: 'nodea' });
-    expect(p.ops.filter((o) => o.node === 'nodeb' && o.group === WEB)).toHaveLength(0);
+    expect(p.ops.filter((o) => o.node === 'nodeb' && o.group === WEB && o.action !== 'status')).toHaveLength(0);
     const done = p.admin.find((a) => a.effect.requestId === id)!.effect;
     expect(done.ok).toBe(false);
     expect(done.message).toContain(`${WEB} could not be stopped on nodea (unclean)`);
     // Even when nodea dies, nodeb does not start it: nothing says the filesystem is unmounted.
     p.crash('nodea', true);
     p.run(10_000);
-    expect(p.ops.filter((o) => o.node === 'nodeb' && o.group === WEB)).toHaveLength(0);
+    expect(p.ops.filter((o) => o.node === 'nodeb' && o.group === WEB && o.action !== 'status')).toHaveLength(0);
     expect(p.eventsOf('refusedTakeover', 'nodeb').find((e) => e.group === WEB)!.reason).toBe(
       `nodea could not stop it (unclean); no fencing configured: check the node, then hbctl cleanup ${WEB}`,
     );
@@ -148,6 +152,7 @@ describe('failed stop', () => {
     expect(p.view('nodeb').groups[0]!.refusal).toMatch(/^nodea could not stop it/);
     // nodea comes back as a new incarnation that forgot about it: it runs its own group again (same
     // machine), but for nodeb the failed stop is not forgotten until fencing or cleanup.
+    busy = false; // the operator unmounted it by hand
     p.running['nodea']!.clear();
     p.boot('nodea');
     p.run(3000);
@@ -185,7 +190,7 @@ describe('failed stop', () => {
 describe('fencing', () => {
   test('unclean on a live node: the peer fences it, then takes the group', () => {
     const p = new Pump(makeConfig({ groups: [web, db], stopRetriesMax: 1, stonithHosts: ['nodea external/ssh nodea'] }));
-    p.agent = (node, op) => (node === 'nodea' && op.resource.name === 'nginx' && op.action !== 'start' ? { outcome: 'failed' } : undefined);
+    p.agent = (node, op) => (node === 'nodea' && op.resource.name === 'nginx' && op.action !== 'start' && p.now > 1000 ? { outcome: 'failed' } : undefined);
     p.bootAll();
     p.run(5000);
     p.adminRequest('nodea', { command: 'standby', scope: 'all' });
@@ -209,7 +214,7 @@ describe('fencing', () => {
     p.run(12_000);
     expect(p.fences.length).toBeGreaterThanOrEqual(2);
     expect(p.fences[1]!.atMs - p.fences[0]!.atMs).toBe(5050);
-    expect(p.ops.filter((o) => o.node === 'nodeb' && o.group === WEB)).toHaveLength(0);
+    expect(p.ops.filter((o) => o.node === 'nodeb' && o.group === WEB && o.action === 'start')).toHaveLength(0);
     p.fenceSucceeds = true;
     p.run(6000);
     expect(p.fullyOn(WEB)).toEqual(['nodeb']);
@@ -234,7 +239,8 @@ describe('monitoring (monitorIntervalMs > 0)', () => {
     p.boot('nodea');
     p.run(25_000);
     const st = p.ops.filter((o) => o.action === 'status' && o.phase === 'issued').map((o) => `${o.resource.split('::')[0]} @${o.atMs}`);
-    expect(st).toEqual(['IPaddr @10300', 'Filesystem @10400', 'nginx @10500', 'IPaddr @20600', 'Filesystem @20700', 'nginx @20800']);
+    // The start-up probe (status ×3, 10 ms each), the start (3 × 100 ms), then a check every 10 s.
+    expect(st).toEqual(['IPaddr @0', 'Filesystem @10', 'nginx @20', 'IPaddr @10330', 'Filesystem @10340', 'nginx @10350', 'IPaddr @20360', 'Filesystem @20370', 'nginx @20380']);
   });
 
   test('a dead service is restarted in place; failing again soon after, the group moves', () => {
@@ -252,5 +258,36 @@ describe('monitoring (monitorIntervalMs > 0)', () => {
     expect(p.eventsOf('resourceFailed', 'nodea')[1]).toMatchObject({ action: 'move' });
     expect(p.fullyOn(WEB)).toEqual(['nodeb']);
     expect(p.view('nodea').groups[0]!.localState).toBe('failed');
+  });
+});
+
+describe('start-up probe', () => {
+  test('a restarted hbd finds its group still running: every member → adopted, no restart', () => {
+    const p = new Pump(makeConfig({ groups: [web, db] }));
+    p.bootAll();
+    p.run(5000);
+    p.crash('nodea', true); // kill -9 of hbd alone: the services keep running
+    p.run(1000);
+    const before = p.ops.length;
+    p.boot('nodea');
+    p.run(10_000);
+    expect(p.eventsOf('groupFoundRunning', 'nodea')).toEqual([expect.objectContaining({ group: WEB, action: 'adopt', running: web.resources.map((r) => r.token) })]);
+    expect(p.ops.slice(before).filter((o) => o.action !== 'status')).toEqual([]);
+    expect(p.fullyOn(WEB)).toEqual(['nodea']);
+    expect(p.view('nodea').groups[0]).toMatchObject({ localState: 'started', owner: 'nodea' });
+    expect(p.view('nodeb').groups[0]).toMatchObject({ owner: 'nodea' });
+  });
+
+  test('members found running without the ones before them are stopped, right to left, before the node becomes active', () => {
+    const p = new Pump(makeConfig({ groups: [web, db] }));
+    p.running['nodea']!.add(`${WEB}#2`).add(`${WEB}#1`); // Filesystem and nginx, but no IP
+    p.boot('nodea');
+    p.run(50);
+    expect(p.eventsOf('groupFoundRunning')).toEqual([expect.objectContaining({ group: WEB, action: 'stop', running: [web.resources[1]!.token, 'nginx'] })]);
+    expect(p.eventsOf('communicationsUp')).toHaveLength(0);
+    p.run(14_000);
+    const ops = p.ops.filter((o) => o.group === WEB && o.phase === 'issued' && o.action !== 'status').map((o) => `${o.action} ${o.resource.split('::')[0]}`);
+    expect(ops).toEqual(['stop nginx', 'stop Filesystem', 'start IPaddr', 'start Filesystem', 'start nginx']);
+    expect(p.fullyOn(WEB)).toEqual(['nodea']);
   });
 });
