@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { IpcError, PROTOCOL_VERSION, createNdjsonDecoder, encodeFrame } from '@hbd/ipc';
 import { memoryLog } from '../test/memory-log';
 import { createControlServer, type ControlServer, type ControlSession } from './control-server';
-import { AlreadyRunningError, controlSocketPath, haclientGid, pidFilePath, prepareRunDir, removeRunFiles, secureSocket, writePidFile } from './control-socket-file';
+import { AlreadyRunningError, controlSocketPath, haclientGid, secureRunDir, pidFilePath, prepareRunDir, removeRunFiles, secureSocket, writePidFile } from './control-socket-file';
 
 let dir: string;
 let server: ControlServer | null = null;
@@ -183,6 +183,9 @@ describe('run dir and stale sockets', () => {
     expect(stat.mode & 0o777).toBe(0o660);
     expect(stat.gid).toBe(gid);
     expect(secureSocket(path, null)).toMatch(/group haclient does not exist/);
+    expect(secureRunDir(dir, gid)).toBeNull();
+    expect(statSync(dir).mode & 0o777).toBe(0o750);
+    expect(statSync(dir).gid).toBe(gid);
     await server!.close();
     server = null;
     removeRunFiles(dir);

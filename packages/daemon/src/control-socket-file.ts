@@ -105,6 +105,23 @@ export async function prepareRunDir(runDir: string): Promise<string | null> {
   return `removed stale control socket ${path}${pid === null ? '' : ` left by pid ${pid}`}`;
 }
 
+/**
+ * The run dir must let group haclient through to the socket: 0750 root:haclient (when the dir is
+ * ours and the group exists). Returns a note for the log when that was not possible.
+ */
+export function secureRunDir(runDir: string, gid: number | null): string | null {
+  if (gid === null) return null;
+  try {
+    const stat = statSync(runDir);
+    if (stat.uid !== (process.getuid?.() ?? 0)) return null; // not ours: leave it as the admin made it
+    if (stat.gid !== gid) chownSync(runDir, stat.uid, gid);
+    chmodSync(runDir, 0o750);
+    return null;
+  } catch (error) {
+    return `cannot give ${runDir} to group haclient: ${(error as Error).message}; members of haclient may not reach the control socket`;
+  }
+}
+
 /** After listen: 0660, group haclient when it exists (needs root; otherwise the owner's group). */
 export function secureSocket(path: string, gid: number | null): string | null {
   chmodSync(path, 0o660);

@@ -20,6 +20,7 @@ import {
   haclientGid,
   prepareRunDir,
   removeRunFiles,
+  secureRunDir,
   secureSocket,
   writePidFile,
 } from './control-socket-file';
@@ -404,8 +405,8 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
     },
   });
   await server.listen();
-  const permissionNote = secureSocket(socketPath, haclientGid());
-  if (permissionNote !== null) log.log('warning', permissionNote);
+  const gid = haclientGid();
+  for (const note of [secureRunDir(options.runDir, gid), secureSocket(socketPath, gid)]) if (note !== null) log.log('warning', note);
   writePidFile(options.runDir);
 
   // --- go ---------------------------------------------------------------------------------------
