@@ -230,6 +230,13 @@ export class InvariantMonitor {
     for (const k of [...this.activations.keys()]) if (k.startsWith(`${node}|`)) this.activations.delete(k);
   }
 
+  /** An operator cleanup lifts the "unclean" block everywhere (the documented way out besides fencing). */
+  onCleanup(group: string): void {
+    const g = this.world.agents.groupIndexOf(group);
+    if (g === undefined) return;
+    for (const k of [...this.failedStops.keys()]) if (k.endsWith(`|${g}`)) this.failedStops.delete(k);
+  }
+
   hasFailedStop(node: string, g: number): boolean {
     return this.failedStops.has(`${node}|${g}`);
   }

@@ -123,27 +123,36 @@ export function runSeed(seed: number, options: RunSeedOptions = {}): SeedOutcome
     sim.agents.healAll();
     sim.note(null, 'liveness phase: network, ping targets and agents healed; every node is powered on');
     for (const op of sim.agents.opsInFlight()) lastDisturbanceMs = Math.max(lastDisturbanceMs, op.finishAtMs);
-    const cleaned = new Set<string>();
-    // The operator reads the log: a takeover refused until someone runs `hbctl cleanup` gets one.
+    // The operator: powers nodes back on, and does what the engine asks a human to do (reading
+    // `hbctl status` and the log): clean up groups left unclean or failed, or that a takeover is
+    // refused for until a cleanup. Before a cleanup (which is cluster-wide) the operator checks
+    // every node and stops by hand whatever of the group runs where hbd does not hold it.
+    const done = new Set<string>();
     const asked = new Set<string>();
     sim.eventListeners.push((node, e) => {
       if (e.kind === 'refusedTakeover' && /cleanup/.test(e.reason)) asked.add(`${node}|${e.group}`);
     });
-    const sweep = () => {
-      for (const k of [...asked]) {
-        asked.delete(k);
-        const [node, group] = k.split('|') as [string, string];
-        if (sim.nodeRunState(node) !== 'up' || cleaned.has(`asked|${k}`)) continue;
-        cleaned.add(`asked|${k}`);
-        // Whatever is left of the group anywhere is stopped by hand first (the operator checks every node).
-        for (const other of t.nodes) {
-          const gi = sim.agents.groupIndexOf(group) ?? -1;
-          if (sim.agents.isActive(other, gi) && sim.agents.busyMembers(other, gi).length === 0 && !sim.holders(group).includes(other)) sim.stopByHand(other, group);
-        }
-        sim.adminRequest(node, { command: 'cleanup', group });
-        lastDisturbanceMs = Math.max(lastDisturbanceMs, sim.nowMs);
+    const cleanup = (node: string, group: string, why: string): void => {
+      const key = `${node}|${group}|${sim.persistedGeneration(node)}|${why}`;
+      if (done.has(key)) return;
+      const gi = sim.agents.groupIndexOf(group) ?? -1;
+      if (t.nodes.some((other) => sim.agents.busyMembers(other, gi).length > 0)) return; // let operations finish first
+      done.add(key);
+      for (const other of t.nodes) {
+        const v = sim.view(other)?.groups.find((g) => g.id === group);
+        const held = v !== undefined && (v.localState === 'started' || v.localState === 'starting' || v.localState === 'stopping');
+        if (sim.agents.isActive(other, gi) && !held) sim.stopByHand(other, group);
       }
-      // The operator: powers nodes back on, cleans up unclean or failed groups once each.
+      sim.adminRequest(node, { command: 'cleanup', group });
+      lastDisturbanceMs = Math.max(lastDisturbanceMs, sim.nowMs);
+    };
+    /** Nodes whose hbd says it holds the group (what `hbctl status` shows the operator). */
+    const heldBy = (group: string): string[] =>
+      t.nodes.filter((n) => {
+        const st = sim.view(n)?.groups.find((g) => g.id === group)?.localState;
+        return st === 'started' || st === 'starting' || st === 'stopping';
+      });
+    const sweep = () => {
       for (const node of t.nodes) {
         if (sim.nodeRunState(node) === 'down') {
           sim.boot(node);
@@ -151,16 +160,18 @@ export function runSeed(seed: number, options: RunSeedOptions = {}): SeedOutcome
         } else if (sim.nodeRunState(node) === 'paused') {
           lastDisturbanceMs = Math.max(lastDisturbanceMs, sim.nowMs);
         }
-        const view = sim.view(node);
-        for (const g of view?.groups ?? []) {
-          if (g.localState !== 'unclean' && g.localState !== 'failed') continue;
-          const gi = sim.agents.groupIndexOf(g.id) ?? -1;
-          const key = `${node}|${g.id}|${sim.persistedGeneration(node)}|${g.localState}`;
-          if (cleaned.has(key) || sim.agents.busyMembers(node, gi).length > 0) continue;
-          cleaned.add(key);
-          sim.operatorCleanup(node, g.id);
-          lastDisturbanceMs = Math.max(lastDisturbanceMs, sim.nowMs);
+      }
+      for (const node of t.nodes) {
+        if (sim.nodeRunState(node) !== 'up') continue;
+        for (const g of sim.view(node)?.groups ?? []) {
+          if (g.localState === 'unclean' || g.localState === 'failed') cleanup(node, g.id, g.localState);
+          else if (g.blockedBy?.why === 'unclean' && heldBy(g.id).length === 0) cleanup(node, g.id, `blocked by ${g.blockedBy.node}`);
         }
+      }
+      for (const k of [...asked]) {
+        asked.delete(k);
+        const [node, group] = k.split('|') as [string, string];
+        if (sim.nodeRunState(node) === 'up' && heldBy(group).length === 0) cleanup(node, group, 'refused');
       }
     };
     const hardStopMs = healAtMs + 4 * bound + 10 * t.agentTimeouts.stopMs;
@@ -192,16 +203,19 @@ export function runSeed(seed: number, options: RunSeedOptions = {}): SeedOutcome
     }
     // ---- L2 with a healthy cluster: one operator request, answered, and the cluster stays whole.
     if (!sim.failed && !sim.halted) {
-      const node = rngRun.pick(t.nodes);
+      const upNodes = t.nodes.filter((n) => sim.nodeRunState(n) === 'up');
+      const node = rngRun.pick(upNodes.length > 0 ? upNodes : t.nodes);
       const command = rngRun.pick(['standby', 'takeover'] as const);
       const scope = rngRun.pick<AdminScope>(['all', 'local', 'foreign', 'failback']);
       const id = sim.adminRequest(node, { command, scope });
       const issued = sim.nowMs;
-      while (!sim.failed && sim.admin.get(id)?.completedAtMs === null && sim.nowMs < issued + adminBound) {
+      while (!sim.failed && sim.admin.get(id)?.completedAtMs === null && !sim.admin.get(id)?.voided && sim.nowMs < issued + adminBound) {
         sim.runUntil(sim.nowMs + t.keepaliveMs);
       }
       const rec = sim.admin.get(id)!;
-      if (!sim.failed && rec.completedAtMs === null) {
+      if (rec.voided) {
+        // Its node went down meanwhile (fenced, say): nothing to answer; L2 stays unchecked for this seed.
+      } else if (!sim.failed && rec.completedAtMs === null) {
         sim.monitor.report('L2', node, `${id} (${command} ${scope}) unanswered after ${fmt(sim.nowMs - issued)} with a healthy cluster (bound ${fmt(adminBound)})`);
       } else if (!sim.failed) {
         advance(sim, sim.nowMs + t.deadtimeMs + convergenceBoundMs(t, opMax), t.keepaliveMs, checkAdmin);

@@ -379,6 +379,7 @@ export class Simulation implements World {
     };
     this.admin.set(requestId, rec);
     const words = request.command === 'cleanup' ? `hbctl cleanup ${request.group}` : `hb_${request.command} ${request.scope}`;
+    if (request.command === 'cleanup') this.monitor.onCleanup(request.group);
     this.timeline.sim(this.now, name, `operator runs ${words} (${requestId})`);
     if (n.runState !== 'down') this.input(n, (nowMs) => ({ kind: 'adminRequested', nowMs, requestId, request }));
     return requestId;
