@@ -51,9 +51,10 @@ export function onAdminRequested(ctx: Ctx, input: AdminInput): void {
     const g = s.groups[gi]!;
     const was = applyCleanup(ctx, g, s.localIndex);
     const told: string[] = [];
+    const stateSeq = ++s.stateSeq;
     for (let i = 0; i < s.nodes.length; i++) {
       if (i !== s.localIndex && isAlivePeer(s.nodes[i]!)) {
-        sendReliable(ctx, i, { type: 'groupCleanup', group: g.id });
+        sendReliable(ctx, i, { type: 'groupCleanup', group: g.id, stateSeq });
         told.push(s.nodes[i]!.name);
       }
     }

@@ -55,6 +55,8 @@ export function createNode(config: ClusterConfig, boot: BootInfo): StepResult<No
     claimEpoch: new Array(groupCount).fill(0),
     claimTentative: new Array(groupCount).fill(false),
     unclean: new Array(groupCount).fill(false),
+    uncleanGeneration: new Array(groupCount).fill(0),
+    lastPacketAtMs: null,
     fencePending: false,
     vouched: new Array(groupCount).fill(false),
     links: [],
@@ -132,6 +134,7 @@ export function createNode(config: ClusterConfig, boot: BootInfo): StepResult<No
     leavingSentAtMs: null,
     lastStallAtMs: null,
     lastStallMs: 0,
+    stallEndedAtMs: null,
     dirty: true,
   };
   // The generation must be durable before the first packet that carries it.
@@ -190,11 +193,11 @@ export function step(state: NodeState, input: Input): StepResult<NodeState> {
   checkPingDeadlines(ctx);
   checkCommUp(ctx);
   resendDue(ctx);
+  // Decide first (conflicts, hand-overs), then let due operations proceed.
+  if (s.dirty) reconcile(ctx);
   advanceAll(ctx);
-  if (s.dirty || s.admin.length > 0) {
-    reconcile(ctx);
-    progressAdmin(ctx);
-  }
+  if (s.dirty) reconcile(ctx); // an operation that just finished may call for a decision
+  if (s.admin.length > 0) progressAdmin(ctx);
   progressShutdown(ctx);
   probeDue(ctx);
   return finishStep(ctx);
@@ -225,6 +228,7 @@ function onPacket(ctx: Ctx, input: Extract<Input, { kind: 'packetReceived' }>): 
       break;
     case 'groupCleanup':
       if (acceptReliable(ctx, p, m.msgId)) {
+        if (m.stateSeq !== undefined && m.stateSeq > p.stateSeq) p.stateSeq = m.stateSeq;
         const gi = s.groupIndex[m.group];
         if (gi !== undefined) applyCleanup(ctx, s.groups[gi]!, i);
       }

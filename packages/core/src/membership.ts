@@ -7,7 +7,7 @@ import { emit, type Ctx } from './context';
 import { seconds } from './format';
 import type { ClusterMessage, HeartbeatMessage } from './messages';
 import { dropOutboxTo } from './reliable';
-import { fencingEnabled, isAlivePeer, type ClaimState, type NodeState } from './state';
+import { fencingEnabled, isAlivePeer, type ClaimState, type NodeState, type PeerState } from './state';
 
 export function peerIndex(s: NodeState, name: string): number {
   const i = s.nodeIndex[name];
@@ -42,6 +42,7 @@ export function notePacket(ctx: Ctx, i: number, link: string, generation: number
     }
   }
   p.lastHeardAtMs = ctx.now;
+  p.lastPacketAtMs = ctx.now;
   if (message.type === 'heartbeat') p.lastHeartbeatAtMs = ctx.now;
   if (!wasAlive) {
     emit(ctx, { kind: 'peerHeard', atMs: ctx.now, peer: p.name, generation, firstTime: !p.everHeard });
@@ -89,7 +90,7 @@ function forgetClaims(ctx: Ctx, i: number, why: 'dead' | 'left' | 'restarted' | 
   const p = s.nodes[i]!;
   for (const g of s.groups) {
     const c = p.claimState[g.index]!;
-    if (c === 'unclean' && why !== 'fenced') p.unclean[g.index] = true;
+    if (c === 'unclean' && why !== 'fenced') markUnclean(p, g.index);
     if (c === 'starting' || c === 'started' || c === 'stopping' || c === 'unclean') {
       g.lastHolder = { node: i, why, atMs: ctx.now, silentMs };
       // A new situation: a group that failed here before gets another chance now that its holder is gone.
@@ -98,6 +99,11 @@ function forgetClaims(ctx: Ctx, i: number, why: 'dead' | 'left' | 'restarted' | 
     p.claimState[g.index] = null;
     p.claimTentative[g.index] = false;
   }
+}
+
+export function markUnclean(p: PeerState, gi: number): void {
+  p.unclean[gi] = true;
+  p.uncleanGeneration[gi] = p.generation;
 }
 
 export function applyHeartbeat(ctx: Ctx, i: number, m: HeartbeatMessage): void {
@@ -155,8 +161,13 @@ export function applyHeartbeat(ctx: Ctx, i: number, m: HeartbeatMessage): void {
       s.dirty = true;
     }
     if (epoch > g.maxEpochSeen) g.maxEpochSeen = epoch;
-    // Remembered until fenced or cleaned up, even across the peer's restarts: the stuck resource may still run.
-    if (state === 'unclean') p.unclean[g.index] = true;
+    // Remembered until fenced or cleaned up, even across the peer's restarts: the stuck resource may
+    // still run. The same incarnation saying it no longer is unclean was cleaned up there.
+    if (state === 'unclean') markUnclean(p, g.index);
+    else if (p.unclean[g.index] && p.uncleanGeneration[g.index] === p.generation) {
+      p.unclean[g.index] = false;
+      s.dirty = true;
+    }
   }
   if (p.fencePending) {
     p.fencePending = false; // alive after all: what it runs is in its claims
@@ -170,7 +181,7 @@ export function onLeaving(ctx: Ctx, i: number, unclean: readonly string[]): void
   const p = s.nodes[i]!;
   for (const id of unclean) {
     const gi = s.groupIndex[id];
-    if (gi !== undefined) p.unclean[gi] = true;
+    if (gi !== undefined) markUnclean(p, gi);
   }
   // Its heartbeats may have said 'leaving' already (while it stopped its groups); this message says it is done.
   if (p.status !== 'leaving') emit(ctx, { kind: 'peerLeaving', atMs: ctx.now, peer: p.name });
@@ -261,6 +272,7 @@ export function onStall(ctx: Ctx, stalledMs: number): void {
   if (s.lastStallAtMs !== null && ctx.now - s.lastStallAtMs <= s.config.keepaliveMs) extra = Math.max(0, stalledMs - s.lastStallMs);
   s.lastStallAtMs = ctx.now;
   s.lastStallMs = Math.max(stalledMs, extra);
+  s.stallEndedAtMs = ctx.now;
   emit(ctx, { kind: 'localStall', atMs: ctx.now, stalledMs });
   if (extra <= 0) return;
   const shift = (t: number): number => Math.min(ctx.now, t + extra);

@@ -79,6 +79,8 @@ export interface LeavingMessage extends Reliable {
 export interface GroupCleanupMessage extends Reliable {
   readonly type: 'groupCleanup';
   readonly group: GroupId;
+  /** The sender's state counter at the cleanup: its older heartbeats (claiming 'unclean') are stale. */
+  readonly stateSeq?: number;
 }
 
 /** "I fenced this node (this incarnation of it)": its groups may be taken over now. */

@@ -34,7 +34,12 @@ import { fencingEnabled, isAlivePeer, type GroupRuntime, type NodeState } from '
 
 export function reconcile(ctx: Ctx): void {
   const s = ctx.s;
-  if (s.phase === 'stopped' || s.phase === 'up') return;
+  if (s.phase === 'stopped') return;
+  if (s.phase === 'up') {
+    // Still starting, but a group the start-up probe adopted may already collide with a peer's copy.
+    for (const g of s.groups) if (g.state === 'started') resolveConflicts(ctx, g);
+    return;
+  }
   s.dirty = false;
   const behind = s.phase === 'active' && s.reachable < maxReach(s);
   if (!behind) s.reachBehindSinceAtMs = null;

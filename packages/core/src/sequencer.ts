@@ -94,6 +94,7 @@ export function advance(ctx: Ctx, g: GroupRuntime): void {
       s.heartbeatDue = true;
     }
     if (!s.hasQuorum) return; // never start a member without ping quorum; reconcile aborts the start
+    if (!heardEveryoneSinceStall(ctx)) return;
     if (g.cursor >= g.members.length) return finishStart(ctx, g);
     g.members[g.cursor] = 'starting';
     issueOp(ctx, g, g.cursor, 'start', 'start');
@@ -127,6 +128,22 @@ function announcementSeen(ctx: Ctx, g: GroupRuntime): boolean {
     if (!isAlivePeer(p) || p.seenMine >= g.tentativeSeq) continue;
     if (p.reportsSeen || ctx.now < g.tentativeUntilAtMs!) return false;
   }
+  return true;
+}
+
+/**
+ * After this process stalled, a start in progress goes on only once every live peer has been
+ * heard again: while we were frozen it may have declared us dead and taken the group.
+ */
+function heardEveryoneSinceStall(ctx: Ctx): boolean {
+  const s = ctx.s;
+  if (s.stallEndedAtMs === null) return true;
+  for (let i = 0; i < s.nodes.length; i++) {
+    if (i === s.localIndex) continue;
+    const p = s.nodes[i]!;
+    if (isAlivePeer(p) && (p.lastPacketAtMs === null || p.lastPacketAtMs < s.stallEndedAtMs)) return false;
+  }
+  s.stallEndedAtMs = null;
   return true;
 }
 
@@ -326,7 +343,7 @@ export function describeOutcome(outcome: string, exitCode: number | null, tookMs
 /** Timer: stop retries and monitor checks that became due. */
 export function advanceAll(ctx: Ctx): void {
   for (const g of ctx.s.groups) {
-    if (g.op === null && (g.retryAtMs !== null || g.monitorAtMs !== null || g.tentativeUntilAtMs !== null)) advance(ctx, g);
+    if (g.op === null && (g.state === 'starting' || g.retryAtMs !== null || g.monitorAtMs !== null)) advance(ctx, g);
   }
 }
 

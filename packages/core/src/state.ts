@@ -47,6 +47,10 @@ export interface PeerState {
   claimTentative: boolean[];
   /** Per group index: a stop failed there and nobody fenced it or cleaned it up. Survives restarts. */
   unclean: boolean[];
+  /** The peer's generation in which each remembered failed stop happened. */
+  uncleanGeneration: number[];
+  /** When its last packet really arrived (not moved by local stalls). */
+  lastPacketAtMs: AtMs | null;
   /**
    * Fencing is configured and the peer was declared dead without a clean `leaving`: it may still
    * run anything (it may only be cut off), so no group starts anywhere before it is fenced, except
@@ -216,6 +220,8 @@ export interface NodeState {
   leavingSentAtMs: AtMs | null;
   lastStallAtMs: AtMs | null;
   lastStallMs: number;
+  /** After a local stall: a start in progress waits until every live peer was heard again. */
+  stallEndedAtMs: AtMs | null;
   /** Something that placement depends on changed since the last reconcile. */
   dirty: boolean;
 }

@@ -261,6 +261,34 @@ describe('monitoring (monitorIntervalMs > 0)', () => {
   });
 });
 
+describe('cleanup and reordering', () => {
+  test('a heartbeat sent before a cleanup, arriving after it, does not bring the unclean state back', () => {
+    const p = new Pump(makeConfig({ groups: [web, db] }));
+    p.bootAll();
+    p.run(3000);
+    const a = p.state('nodea');
+    const g = a.groups[0]!;
+    // nodea's WEB is unclean (as after a failed stop); nodeb has heard so.
+    g.state = 'unclean';
+    p.run(1500);
+    expect(p.view('nodeb').groups[0]!.blockedBy).toEqual({ node: 'nodea', why: 'unclean' });
+    const staleSeq = p.state('nodeb').nodes[0]!.stateSeq;
+    p.adminRequest('nodea', { command: 'cleanup', group: WEB });
+    p.run(50);
+    expect(p.view('nodeb').groups[0]!.blockedBy).toBeUndefined();
+    // A late copy of an older heartbeat that still claimed 'unclean' arrives now.
+    p.input('nodeb', {
+      kind: 'packetReceived',
+      nowMs: p.now,
+      from: 'nodea',
+      link: 'eth0',
+      generation: a.generation,
+      message: { type: 'heartbeat', status: 'active', pingReachable: 0, claims: [{ group: WEB, state: 'unclean', epoch: 1 }], stateSeq: staleSeq },
+    });
+    expect(p.view('nodeb').groups[0]!.blockedBy).toBeUndefined();
+  });
+});
+
 describe('start-up probe', () => {
   test('a restarted hbd finds its group still running: every member → adopted, no restart', () => {
     const p = new Pump(makeConfig({ groups: [web, db] }));

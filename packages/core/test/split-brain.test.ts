@@ -111,4 +111,37 @@ describe('split brain on heal', () => {
     expect(p.eventsOf('refusedTakeover', 'nodea').map((e) => e.reason)).toContain('nodeb holds it (starting); not starting it here');
     expect(p.ops.filter((o) => o.node === 'nodea' && o.action === 'start')).toHaveLength(0);
   });
+
+  test('a node that restarts and finds the group running (adopted) while a peer runs it too stops its copy even before it is active', () => {
+    const p = new Pump(makeConfig({ autoFailback: 'off', initdeadMs: 30_000 }));
+    p.bootAll();
+    p.run(5000);
+    p.crash('nodea', true); // hbd killed, services left running
+    p.run(8000); // nodeb takes A over (deadtime 6 s)
+    expect(p.fullyOn(A)).toEqual(['nodea', 'nodeb']);
+    p.boot('nodea');
+    p.run(2000);
+    expect(p.eventsOf('groupFoundRunning', 'nodea').map((e) => `${e.group} ${e.action}`)).toEqual([`${A} adopt`]);
+    expect(p.fullyOn(A)).toEqual(['nodeb']); // nodeb's takeover has the higher epoch
+  });
+
+  test('after a local stall, a start in progress waits until the peers have been heard again', () => {
+    const p = new Pump(makeConfig({ autoFailback: 'off', groups: [group('nodea', A, 'Filesystem::/dev/sdb1::/srv', 'nginx')] }));
+    p.opLatencyMs = 500;
+    p.bootAll();
+    p.run(700); // nodea: IPaddr started, Filesystem starting
+    p.pause('nodea');
+    p.cut('nodeb', 'nodea', false);
+    p.run(9000); // nodea frozen > deadtime: nodeb declares it dead and takes the group
+    expect(p.holders(A)).toContain('nodeb');
+    p.resume('nodea');
+    p.run(50);
+    // nodea's Filesystem start returned, but it does not start nginx: it has not heard nodeb since.
+    expect(p.ops.filter((o) => o.node === 'nodea' && o.resource === 'nginx' && o.action === 'start')).toHaveLength(0);
+    p.heal();
+    p.run(5000);
+    expect(p.ops.filter((o) => o.node === 'nodea' && o.resource === 'nginx' && o.action === 'start')).toHaveLength(0);
+    expect(p.fullyOn(A)).toEqual(['nodeb']);
+    expect(p.holders(A)).toEqual(['nodeb']);
+  });
 });
