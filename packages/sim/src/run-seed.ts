@@ -135,6 +135,8 @@ export function runSeed(seed: number, options: RunSeedOptions = {}): SeedOutcome
     const cleanup = (node: string, group: string, why: string): void => {
       const key = `${node}|${group}|${sim.persistedGeneration(node)}|${why}`;
       if (done.has(key)) return;
+      if (sim.view(node)?.status !== 'active') return; // `hbctl status` shows it still starting: wait
+
       const gi = sim.agents.groupIndexOf(group) ?? -1;
       if (t.nodes.some((other) => sim.agents.busyMembers(other, gi).length > 0)) return; // let operations finish first
       done.add(key);
@@ -161,11 +163,17 @@ export function runSeed(seed: number, options: RunSeedOptions = {}): SeedOutcome
           lastDisturbanceMs = Math.max(lastDisturbanceMs, sim.nowMs);
         }
       }
+      // A fence requested under faults and still on its way is a fault that has not ended yet.
+      if (sim.fencesInFlight > 0) lastDisturbanceMs = Math.max(lastDisturbanceMs, sim.nowMs);
       for (const node of t.nodes) {
         if (sim.nodeRunState(node) !== 'up') continue;
         for (const g of sim.view(node)?.groups ?? []) {
           if (g.localState === 'unclean' || g.localState === 'failed') cleanup(node, g.id, g.localState);
-          else if (g.blockedBy?.why === 'unclean' && heldBy(g.id).length === 0) cleanup(node, g.id, `blocked by ${g.blockedBy.node}`);
+          else if (g.blockedBy?.why === 'unclean' && heldBy(g.id).length === 0) {
+            // A cleanup vouches for the node it runs on (or for dead ones): run it where the stop failed.
+            const there = g.blockedBy.node;
+            cleanup(sim.nodeRunState(there) !== 'down' ? there : node, g.id, `blocked by ${there}`);
+          }
         }
       }
       for (const k of [...asked]) {
@@ -180,7 +188,7 @@ export function runSeed(seed: number, options: RunSeedOptions = {}): SeedOutcome
       sweep();
       sim.runUntil(sim.nowMs + t.keepaliveMs);
       checkAdmin();
-      const c = convergence(sim, t) === null && [...sim.agents.opsInFlight()].every((op) => op.action === 'status');
+      const c = convergence(sim, t) === null && sim.fencesInFlight === 0 && [...sim.agents.opsInFlight()].every((op) => op.action === 'status');
       if (c && convergedSinceMs === null) convergedSinceMs = sim.nowMs;
       if (!c) convergedSinceMs = null;
       // Converged and quiet for two deadtimes after the last disturbance: no need to wait for the deadline.

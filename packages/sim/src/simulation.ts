@@ -120,6 +120,8 @@ export class Simulation implements World {
   readonly events: { atMs: number; node: string; event: ClusterEvent }[] = [];
   /** Called for every event an engine emits (the simulated operator reads the log this way). */
   readonly eventListeners: ((node: string, event: ClusterEvent) => void)[] = [];
+  /** Fence requests accepted by the simulated fence device and not carried out yet. */
+  fencesInFlight = 0;
   /** Start and stop operations issued so far (status checks excluded). */
   startStopOps = 0;
   private readonly keepEvents: boolean;
@@ -480,6 +482,7 @@ export class Simulation implements World {
   }
 
   private fence(item: Extract<Agenda, { kind: 'fence' }>): void {
+    this.fencesInFlight--;
     const target = this.node(item.target);
     const success = this.options.fenceSucceeds?.(item.requester, item.target) ?? true;
     if (success) {
@@ -554,6 +557,8 @@ export class Simulation implements World {
     switch (effect.kind) {
       case 'sendMessage': {
         this.monitor.onSend(n.name, n.persistedGeneration, view, effect.message);
+        const m = effect.message;
+        if (m.type === 'groupReleased' && (m.reason === 'standby' || m.reason === 'takeover')) for (const g of m.groups) this.movedByAdmin.add(g);
         let encoded: ReturnType<CodecEndpoint['encode']>;
         try {
           encoded = n.endpoint.encode(effect.message, view.generation);
@@ -624,6 +629,7 @@ export class Simulation implements World {
           return;
         }
         const [lo, hi] = this.options.fenceDelayMs ?? [500, 3_000];
+        this.fencesInFlight++;
         this.queue.push(this.now + this.rngFence.int(lo, hi), {
           kind: 'fence',
           requester: n.name,
