@@ -39,7 +39,6 @@ import type { Clock, GenerationStore, Prober, ResourceRunner } from './ports';
 import { createResourceRunner } from './resource-runner';
 import { Runtime, type AdminCompletion, type Engine } from './runtime';
 import { StallDetector } from './stall-detector';
-import { stopStrayResources } from './verify-idle';
 import { createUdpTransport, type UdpTransport } from './udp-transport';
 
 export const HBD_VERSION = '0.1.0';
@@ -133,16 +132,6 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
   const reclaimed = await prepareRunDir(options.runDir);
   if (reclaimed !== null) log.log('info', reclaimed);
 
-  // --- leftovers of a crash: stopped before we say a word on the network ------------------------
-  const runner = options.runner ?? createResourceRunner({ localNode, config: () => config, log });
-  const strays = await stopStrayResources(config, runner, log);
-  if (strays.stuck.length > 0) {
-    throw new DaemonStartError(
-      `cannot stop resources left running on ${localNode}: ${strays.stuck.map((entry) => `${entry.resource} of group ${entry.group} (${entry.detail})`).join('; ')}; ` +
-        'stop them by hand, then start hbd again (joining now could run them on two nodes)',
-    );
-  }
-
   // --- media ----------------------------------------------------------------------------------
   const plan = planMedia(config.media, options.interfaces ?? (os.networkInterfaces() as InterfaceTable), {
     ...(options.bindAddress === undefined ? {} : { bindAddress: options.bindAddress }),
@@ -201,6 +190,9 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
   });
   const stall = new StallDetector({ clock, thresholdMs: options.stallThresholdMs ?? config.warntimeMs });
   const prober = options.prober ?? createPingProber({ onTrouble: (text) => log.log('error', text) });
+  // Resources left running by a crashed hbd are found by the engine's start-up probe (status of
+  // every member before it becomes active): adopted when a group runs whole, else stopped.
+  const runner = options.runner ?? createResourceRunner({ localNode, config: () => config, log });
 
   // --- admin requests and subscribers ----------------------------------------------------------
   const pendingAdmin = new Map<string, { startedAtMs: number; description: string; resolve: ((result: AdminResult) => void) | null }>();

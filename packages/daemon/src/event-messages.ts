@@ -115,7 +115,9 @@ export function eventMessage(event: ClusterEvent, context: EventMessageContext):
       const tail = lastLine(event.outputTail);
       const exit = event.exitCode === null ? 'no exit code' : `exit ${event.exitCode}`;
       const text = `${event.resource} ${event.action}: ${event.outcome}, ${exit} in ${seconds(event.tookMs)}${tail === '' ? '' : `: ${tail}`}`;
-      if (event.action === 'status') return event.outcome === 'ok' ? line('debug', text, 1) : line('warning', text);
+      // ok and notRunning are answers (monitoring, the start-up probe); the engine reports a
+      // resource that should run and does not as resourceFailed.
+      if (event.action === 'status') return event.outcome === 'ok' || event.outcome === 'notRunning' ? line('debug', text, 1) : line('warning', text);
       return line(event.outcome === 'ok' ? 'info' : 'error', text);
     }
     case 'splitBrainDetected':
@@ -160,6 +162,10 @@ export function eventMessage(event: ClusterEvent, context: EventMessageContext):
           ? `shutdown in progress: no group held here`
           : `shutdown in progress: giving up ${event.holding.map((group) => groupLabel(context, group)).join(', ')} (right to left)`,
       );
+    case 'groupFoundRunning':
+      return event.action === 'adopt'
+        ? line('warning', `${groupLabel(context, event.group)} found running when hbd started (${event.running.join(', ')}): adopting it`)
+        : line('crit', `${groupLabel(context, event.group)} found partly running when hbd started (${event.running.join(', ')}): stopping it right to left`);
     default: {
       const unknown: never = event;
       return { level: 'warning', text: `unknown engine event ${JSON.stringify(unknown)}`, meta: {} };

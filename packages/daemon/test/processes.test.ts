@@ -97,7 +97,7 @@ describe('hbd processes on loopback', () => {
     });
     expect(beta.nodes.find((node) => node.name === 'alpha')?.status).toBe('dead');
     expect(beta.lastFailover).toMatchObject({ direction: 'takeover', from: 'alpha', outcome: 'done' });
-    expect(cluster.node('beta').log()).toMatch(/WARN: node alpha is dead: nothing heard for 2(\.\d+)? s \(warntime 1 s, deadtime 2 s\)/);
+    await eventually('the death in beta\'s log', () => /WARN: node alpha is dead: nothing heard for 2(\.\d+)? s \(warntime 1 s, deadtime 2 s\)/.test(cluster.node('beta').log()));
   }, 30_000);
 
   test('alpha comes back: its stale socket is reclaimed, its leftovers stopped, generation bumped, group failed back', async () => {
@@ -106,8 +106,11 @@ describe('hbd processes on loopback', () => {
     expect(alpha.dummyRunning('app')).toBe(true); // the state file survived the "power loss"
     alpha.start();
     await eventually('alpha answers', async () => (await status(alpha)).generation === 2, 15_000);
-    expect(alpha.log()).toMatch(/removed stale control socket .* left by pid \d+/);
-    expect(alpha.log()).toMatch(/CRIT: Dummy::app \(ok\) of group demohttp::\d+ found running although hbd just started/);
+    // log files are written asynchronously: wait for the lines rather than read once
+    await eventually('the stale socket note', () => /removed stale control socket .* left by pid \d+/.test(alpha.log()));
+    await eventually('the start-up probe found the leftover', () =>
+      /CRIT: group demohttp::\d+ \(demohttp::\d+ Dummy::app\) found partly running when hbd started \(Dummy::app\): stopping it right to left/.test(alpha.log()),
+    );
     expect(readFileSync(join(alpha.stateDir, 'generation'), 'utf8')).toBe('2\n');
     await eventually('failback to alpha', async () => (await probeService(httpPort)) === 'served by alpha\n', 20_000);
     expect(cluster.node('beta').dummyRunning('app')).toBe(false);
@@ -118,7 +121,7 @@ describe('hbd processes on loopback', () => {
     cluster.writeHaCf('alpha', `${cluster.haCfText()}bogus_directive yes\n`);
     await alpha.signal('SIGHUP');
     await eventually('the refusal in the log', () => /configuration reload refused/.test(alpha.log()), 5000);
-    expect(alpha.log()).toMatch(/ERROR: {3}ha\.cf:\d+:1: error HB_CFG_UNKNOWN_DIRECTIVE/);
+    await eventually('the diagnostic in the log', () => /ERROR: {3}ha\.cf:\d+:1: error HB_CFG_UNKNOWN_DIRECTIVE/.test(alpha.log()));
     expect((await status(alpha)).localStatus).toBe('active');
     cluster.writeHaCf('alpha', `${cluster.haCfText()}debug 1\n`);
     await alpha.signal('SIGHUP');
@@ -157,8 +160,8 @@ describe('hbd processes on loopback', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect(existsSync(leaving.socketPath)).toBe(false);
     expect(existsSync(join(leaving.runDir, 'hbd.pid'))).toBe(false);
-    const log = leaving.log();
-    expect(log.indexOf('Dummy::app stop')).toBeLessThan(log.lastIndexOf(`demohttp::${httpPort} stop`));
+    const log = leaving.log(); // complete: the process has exited
+    expect(log.lastIndexOf('Dummy::app stop (')).toBeLessThan(log.lastIndexOf(`demohttp::${httpPort} stop (`));
     expect(log).toMatch(/shutdown complete/);
     rmSync(join(cluster.root, 'broken'), { recursive: true, force: true });
   }, 30_000);
