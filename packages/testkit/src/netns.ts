@@ -40,6 +40,8 @@ export interface LabSwitch {
   readonly name: string;
   /** Bridge device name inside the lab's switch namespace. */
   readonly bridge: string;
+  /** The switch namespace (shared by all switches of a lab): where the bridge and the veth peers live. */
+  readonly netns: string;
 }
 
 export interface LabLink {
@@ -164,7 +166,7 @@ export async function createNetLab(): Promise<NetLab> {
       // No STP, no forwarding delay: ports forward immediately.
       await runCommand(['ip', '-n', ns, 'link', 'set', bridge, 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0']);
       await runCommand(['ip', '-n', ns, 'link', 'set', bridge, 'up']);
-      return { name, bridge };
+      return { name, bridge, netns: ns };
     },
 
     async link(node, sw, options) {
