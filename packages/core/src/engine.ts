@@ -317,47 +317,55 @@ function finishStep(ctx: Ctx): StepResult<NodeState> {
 }
 
 /** The earliest instant something is due: keepalive, deadlines, probes, resends, retries, soaks. */
+/** `t` or `x`, whichever is earlier, counting only instants still in the future. */
+function earlier(t: AtMs, x: number | null, now: AtMs): AtMs {
+  return x !== null && x > now && x < t ? x : t;
+}
+
 function nextWake(s: NodeState, now: AtMs): AtMs {
-  let t = s.nextHeartbeatAtMs;
-  const at = (x: number | null): void => {
-    if (x !== null && x > now && x < t) t = x;
-  };
   const c = s.config;
-  at(s.phase === 'up' ? s.initdeadAtMs : null);
+  let t = s.nextHeartbeatAtMs;
+  if (s.phase === 'up') t = earlier(t, s.initdeadAtMs, now);
+  const soakMs = failbackSoakMs(c);
   for (let i = 0; i < s.nodes.length; i++) {
     if (i === s.localIndex) continue;
     const p = s.nodes[i]!;
-    if (p.status === 'unknown') at(s.initdeadAtMs);
-    else if (isAlivePeer(p) && p.lastHeardAtMs !== null) at(p.lastHeardAtMs + c.deadtimeMs);
-    for (const l of p.links) if (l.up) at(l.lastHeardAtMs + c.deadtimeMs);
-    if (p.status === 'active' && p.activeSinceAtMs !== null) {
-      at(p.activeSinceAtMs + failbackSoakMs(c));
-      if (p.reachChangedAtMs !== null) at(p.reachChangedAtMs + failbackSoakMs(c));
+    if (p.status === 'unknown') t = earlier(t, s.initdeadAtMs, now);
+    else if (isAlivePeer(p) && p.lastHeardAtMs !== null) t = earlier(t, p.lastHeardAtMs + c.deadtimeMs, now);
+    for (let k = 0; k < p.links.length; k++) {
+      const l = p.links[k]!;
+      if (l.up) t = earlier(t, l.lastHeardAtMs + c.deadtimeMs, now);
     }
-    if (p.status === 'up' && p.upSinceAtMs !== null) at(p.upSinceAtMs + c.initdeadMs);
-    at(p.fenceRetryAtMs);
+    if (p.status === 'active' && p.activeSinceAtMs !== null) {
+      t = earlier(t, p.activeSinceAtMs + soakMs, now);
+      if (p.reachChangedAtMs !== null) t = earlier(t, p.reachChangedAtMs + soakMs, now);
+    }
+    if (p.status === 'up' && p.upSinceAtMs !== null) t = earlier(t, p.upSinceAtMs + c.initdeadMs, now);
+    t = earlier(t, p.fenceRetryAtMs, now);
   }
   const probeTimeout = pingProbeTimeoutMs(c);
   for (let ti = 0; ti < s.pings.length; ti++) {
     const tgt = s.pings[ti]!;
-    for (const a of tgt.addresses) {
-      at(a.inFlightSinceAtMs === null ? a.nextProbeAtMs : Math.max(a.nextProbeAtMs, a.inFlightSinceAtMs + probeTimeout + c.keepaliveMs));
+    for (let k = 0; k < tgt.addresses.length; k++) {
+      const a = tgt.addresses[k]!;
+      t = earlier(t, a.inFlightSinceAtMs === null ? a.nextProbeAtMs : Math.max(a.nextProbeAtMs, a.inFlightSinceAtMs + probeTimeout + c.keepaliveMs), now);
     }
-    if (tgt.status !== 'dead') at((lastReplyAtMs(s, ti) ?? s.startedAtMs) + c.deadpingMs);
+    if (tgt.status !== 'dead') t = earlier(t, (lastReplyAtMs(s, ti) ?? s.startedAtMs) + c.deadpingMs, now);
   }
-  if (!s.hasQuorum && s.noQuorumSinceAtMs !== null) at(s.noQuorumSinceAtMs + c.deadtimeMs);
-  if (s.reachBehindSinceAtMs !== null) at(s.reachBehindSinceAtMs + ipfailDelayMs(c));
-  for (const e of s.outbox) at(e.nextSendAtMs);
-  for (const g of s.groups) {
+  if (!s.hasQuorum && s.noQuorumSinceAtMs !== null) t = earlier(t, s.noQuorumSinceAtMs + c.deadtimeMs, now);
+  if (s.reachBehindSinceAtMs !== null) t = earlier(t, s.reachBehindSinceAtMs + ipfailDelayMs(c), now);
+  for (let k = 0; k < s.outbox.length; k++) t = earlier(t, s.outbox[k]!.nextSendAtMs, now);
+  for (let k = 0; k < s.groups.length; k++) {
+    const g = s.groups[k]!;
     if (g.op === null) {
-      at(g.retryAtMs);
-      at(g.monitorAtMs);
+      t = earlier(t, g.retryAtMs, now);
+      t = earlier(t, g.monitorAtMs, now);
     }
-    if (g.hint !== null) at(g.hint.atMs + handoffHintTtlMs(c));
-    at(g.tentativeUntilAtMs);
+    if (g.hint !== null) t = earlier(t, g.hint.atMs + handoffHintTtlMs(c), now);
+    t = earlier(t, g.tentativeUntilAtMs, now);
   }
-  for (const a of s.admin) at(a.deadlineAtMs);
-  if (s.leavingSentAtMs !== null) at(s.leavingSentAtMs + leavingAckWaitMs(c));
+  for (let k = 0; k < s.admin.length; k++) t = earlier(t, s.admin[k]!.deadlineAtMs, now);
+  if (s.leavingSentAtMs !== null) t = earlier(t, s.leavingSentAtMs + leavingAckWaitMs(c), now);
   return t;
 }
 

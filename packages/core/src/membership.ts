@@ -7,7 +7,7 @@ import { emit, type Ctx } from './context';
 import { seconds } from './format';
 import type { ClusterMessage, HeartbeatMessage } from './messages';
 import { dropOutboxTo } from './reliable';
-import { fencingEnabled, isAlivePeer, type ClaimState, type NodeState, type PeerState } from './state';
+import { fencingEnabled, isAlivePeer, type ClaimState, type LinkState, type NodeState, type PeerState } from './state';
 
 export function peerIndex(s: NodeState, name: string): number {
   const i = s.nodeIndex[name];
@@ -23,7 +23,13 @@ export function notePacket(ctx: Ctx, i: number, link: string, generation: number
   if (p.generation !== 0 && generation > p.generation) peerRestarted(ctx, i, generation);
   p.generation = generation;
 
-  let l = p.links.find((x) => x.name === link);
+  let l: LinkState | undefined;
+  for (let k = 0; k < p.links.length; k++) {
+    if (p.links[k]!.name === link) {
+      l = p.links[k];
+      break;
+    }
+  }
   if (l === undefined) {
     l = { name: link, lastHeardAtMs: ctx.now, up: false };
     p.links.push(l);
@@ -132,7 +138,7 @@ export function applyHeartbeat(ctx: Ctx, i: number, m: HeartbeatMessage): void {
     const v = m.seen[s.localIndex] ?? 0;
     if (v > p.seenMine) {
       p.seenMine = v;
-      if (s.groups.some((g) => g.tentativeUntilAtMs !== null)) s.dirty = true; // an announced start may go ahead
+      for (const g of s.groups) if (g.tentativeUntilAtMs !== null) s.dirty = true; // an announced start may go ahead
     }
   }
   if (p.pingReachable !== m.pingReachable) {

@@ -37,6 +37,7 @@ export function reconcile(ctx: Ctx): void {
   if (s.phase === 'stopped') return;
   if (s.phase === 'up') {
     // Still starting, but a group the start-up probe adopted may already collide with a peer's copy.
+    s.dirty = false;
     for (const g of s.groups) if (g.state === 'started') resolveConflicts(ctx, g);
     return;
   }
@@ -110,6 +111,10 @@ function holderPolicy(ctx: Ctx, g: GroupRuntime): void {
   const s = ctx.s;
   const me = s.localIndex;
   if (s.phase === 'leaving') {
+    if (g.tentativeUntilAtMs !== null) {
+      withdraw(ctx, g, `${s.localNode} is shutting down`);
+      return;
+    }
     const to = placeUnheld(s, g, me);
     const target = to >= 0 ? to : NOBODY;
     beginStop(ctx, g, 'release', target, 'shutdown', `${s.localNode} is shutting down${target >= 0 ? `; ${nodeName(s, target)} takes over` : ''}`);
