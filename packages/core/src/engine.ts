@@ -21,9 +21,6 @@ import { deadBlocker, liveHolder } from './placement';
 
 export type { NodeState } from './state';
 
-/** 2^32 heartbeats per incarnation (136 years at 1 ms); safe integers up to generation 2^21. */
-const STATE_SEQ_PER_GENERATION = 2 ** 32;
-
 export function createNode(config: ClusterConfig, boot: BootInfo): StepResult<NodeState> {
   const localIndex = config.nodes.indexOf(boot.localNode);
   if (localIndex < 0) {
@@ -110,9 +107,7 @@ export function createNode(config: ClusterConfig, boot: BootInfo): StepResult<No
     wakeAtMs: now,
     nextHeartbeatAtMs: now,
     heartbeatDue: true,
-    // Counters of different incarnations never overlap: a peer's `seen` from our previous life
-    // cannot acknowledge what this one announces.
-    stateSeq: generation * STATE_SEQ_PER_GENERATION,
+    stateSeq: 0,
     nextOpId: 1,
     nextMsgId: 1,
     nodeIndex,
@@ -288,9 +283,13 @@ function sendHeartbeat(ctx: Ctx): void {
   const status = s.phase === 'active' ? 'active' : s.phase === 'up' ? 'up' : 'leaving';
   const stateSeq = ++s.stateSeq;
   const seen: number[] = new Array(s.nodes.length);
-  for (let i = 0; i < s.nodes.length; i++) seen[i] = i === s.localIndex ? 0 : s.nodes[i]!.stateSeq;
+  const seenGenerations: number[] = new Array(s.nodes.length);
+  for (let i = 0; i < s.nodes.length; i++) {
+    seen[i] = i === s.localIndex ? 0 : s.nodes[i]!.stateSeq;
+    seenGenerations[i] = i === s.localIndex ? 0 : s.nodes[i]!.generation;
+  }
   for (const g of s.groups) if (g.tentativeUntilAtMs !== null && g.tentativeSeq === 0) g.tentativeSeq = stateSeq;
-  const message: HeartbeatMessage = { type: 'heartbeat', status, pingReachable: s.reachable, claims: claimsOf(s), stateSeq, seen };
+  const message: HeartbeatMessage = { type: 'heartbeat', status, pingReachable: s.reachable, claims: claimsOf(s), stateSeq, seen, seenGenerations };
   send(ctx, 'all', message);
   s.heartbeatDue = false;
   s.nextHeartbeatAtMs = ctx.now + s.config.keepaliveMs;

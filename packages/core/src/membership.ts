@@ -135,7 +135,9 @@ export function applyHeartbeat(ctx: Ctx, i: number, m: HeartbeatMessage): void {
   }
   if (m.seen !== undefined) {
     p.reportsSeen = true;
-    const v = m.seen[s.localIndex] ?? 0;
+    // Only what it saw of *this* incarnation of us counts (it may not have heard our restart yet).
+    const gen = m.seenGenerations?.[s.localIndex];
+    const v = gen === undefined || gen === s.generation ? (m.seen[s.localIndex] ?? 0) : 0;
     if (v > p.seenMine) {
       p.seenMine = v;
       for (const g of s.groups) if (g.tentativeUntilAtMs !== null) s.dirty = true; // an announced start may go ahead

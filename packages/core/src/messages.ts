@@ -40,6 +40,8 @@ export interface HeartbeatMessage {
    * slot 0). A node that announced a tentative claim starts only when every live peer has seen it.
    */
   readonly seen?: readonly number[];
+  /** Per node in `node` order: the generation `seen` refers to (0 = never heard). */
+  readonly seenGenerations?: readonly number[];
 }
 
 /** Reliable control messages carry an id, are acknowledged, and are resent until acked or the peer dies. */

@@ -126,7 +126,17 @@ function announcementSeen(ctx: Ctx, g: GroupRuntime): boolean {
     if (i === s.localIndex) continue;
     const p = s.nodes[i]!;
     if (!isAlivePeer(p) || p.seenMine >= g.tentativeSeq) continue;
-    if (p.reportsSeen || ctx.now < g.tentativeUntilAtMs!) return false;
+    if (p.reportsSeen || ctx.now < g.tentativeUntilAtMs!) {
+      // We hear it, it does not hear us (a one-way partition): starting now could make two copies.
+      if (ctx.now >= g.tentativeUntilAtMs!) {
+        const why = `waiting for ${p.name} to see our claim: it has not for ${seconds(ctx.now - g.transitionAtMs)} (does it hear us?)`;
+        if (g.refusal === null) {
+          g.refusal = why;
+          emit(ctx, { kind: 'refusedTakeover', atMs: ctx.now, group: g.id, reason: why });
+        }
+      }
+      return false;
+    }
   }
   return true;
 }

@@ -144,4 +144,24 @@ describe('split brain on heal', () => {
     expect(p.fullyOn(A)).toEqual(['nodeb']);
     expect(p.holders(A)).toEqual(['nodeb']);
   });
+
+  test('a restarted node does not start while a live peer cannot hear it (its acknowledgements refer to our previous life)', () => {
+    const p = new Pump(makeConfig({ autoFailback: 'off', groups: [group('nodea', A, 'nginx')] }));
+    p.agent = (node, op) => (node === 'nodeb' && op.action === 'start' ? { outcome: 'failed' } : undefined);
+    p.bootAll();
+    p.run(5000);
+    expect(p.fullyOn(A)).toEqual(['nodea']);
+    p.crash('nodea'); // power loss: the group is gone with it
+    p.cut('nodea', 'nodeb', false); // from now on nodeb does not hear nodea; nodea hears nodeb
+    p.run(8000); // nodeb declares nodea dead, tries the group, it fails there
+    expect(p.view('nodeb').groups[0]!.localState).toBe('failed');
+    const bootAt = p.now;
+    p.boot('nodea');
+    p.run(10_000);
+    expect(p.ops.filter((o) => o.node === 'nodea' && o.action === 'start' && o.atMs >= bootAt)).toHaveLength(0);
+    expect(p.eventsOf('refusedTakeover', 'nodea').map((e) => e.reason)).toEqual([expect.stringMatching(/^waiting for nodeb to see our claim: it has not for \d+\.\d s \(does it hear us\?\)$/)]);
+    p.heal();
+    p.run(3000);
+    expect(p.fullyOn(A)).toEqual(['nodea']);
+  });
 });
