@@ -36,7 +36,7 @@ export interface SwarmProfile {
 
 export const PROFILES = {
   /** The CI seed list: shorter runs, same fault mix. */
-  ci: { safetyDeadtimes: [3, 8] },
+  ci: { safetyDeadtimes: [2, 6] },
   /** `pnpm sim`: longer runs. */
   full: { safetyDeadtimes: [6, 16] },
 } as const satisfies Record<string, SwarmProfile>;
