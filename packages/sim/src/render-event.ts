@@ -99,6 +99,10 @@ export function renderEvent(e: ClusterEvent): RenderedLine {
       };
     case 'shutdownStarted':
       return { level: 'info', text: `Heartbeat shutdown in progress. Giving up all HA resources (holding: ${list(e.holding)}).` };
+    case 'groupFoundRunning':
+      return e.action === 'adopt'
+        ? { level: 'WARN', text: `Resource group ${e.group} found running at start-up (${list(e.running)}): adopting it` }
+        : { level: 'WARN', text: `Leftovers of resource group ${e.group} found running at start-up (${list(e.running)}): stopping them` };
     default:
       return renderUnknown(e);
   }
