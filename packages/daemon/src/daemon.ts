@@ -28,6 +28,8 @@ import { eventMessage, eventMessageContext, type EventMessageContext } from './e
 import { FailoverTracker } from './failover-tracker';
 import { seconds } from './format';
 import { createGenerationStore } from './generation-store';
+import { createGuardianLink, waitForPreviousGuardian, type GuardianLink } from './guardian/guardian-link';
+import type { GuardianSettings } from './guardian/protocol';
 import type { DaemonLog } from './logger';
 import { planMedia, type InterfaceTable } from './media';
 import { createMessenger, type DaemonMessenger } from './messenger';
@@ -36,7 +38,7 @@ import { nodeHmac } from './node-hmac';
 import { createNoFencer } from './node-fencer';
 import { createPingProber } from './ping-prober';
 import type { Clock, GenerationStore, Prober, ResourceRunner } from './ports';
-import { createResourceRunner } from './resource-runner';
+import { agentEnvFor, createResourceRunner } from './resource-runner';
 import { Runtime, type AdminCompletion, type Engine } from './runtime';
 import { StallDetector } from './stall-detector';
 import { createUdpTransport, type UdpTransport } from './udp-transport';
@@ -77,6 +79,24 @@ export interface DaemonOptions<S> {
   readonly shutdownTimeoutMs?: number;
   /** Stall reporting threshold; default warntime. */
   readonly stallThresholdMs?: number;
+  /**
+   * Start the guardian process, which stops this node's groups if hbd dies without a clean
+   * shutdown (bin/hbd does; in-process tests usually do not).
+   */
+  readonly guardian?: GuardianOptions;
+}
+
+export interface GuardianOptions {
+  /** The guardian's script (default dist/guardian/main.js). */
+  readonly script?: string;
+  /** hbd logs to stderr (--foreground): so does the guardian, on the same stream. */
+  readonly stderr: boolean;
+  /** stderr is the journal (systemd). */
+  readonly underSystemd: boolean;
+  /** The log destinations hbd really uses for a configuration (hbd may add syslog when daemonized). */
+  readonly logging?: (config: ClusterConfig) => ClusterConfig['logging'];
+  /** argv prefix for the guardian's agents, as for hbd's (tests). */
+  readonly runIn?: readonly string[];
 }
 
 export interface Daemon {
@@ -94,6 +114,45 @@ export interface Daemon {
 const MAX_PENDING_ADMIN = 16;
 const STATUS_PUSH_MIN_INTERVAL_MS = 250;
 const STATUS_PUSH_REFRESH_MS = 1000;
+
+/** The engine's pause between stop attempts (core policy STOP_RETRY_DELAY_MS, Heartbeat's 1 s). */
+const STOP_RETRY_DELAY_MS = 1000;
+
+function guardianSettings(config: ClusterConfig, localNode: string, options: GuardianOptions): GuardianSettings {
+  return {
+    node: localNode,
+    hbdPid: process.pid,
+    logging: options.logging?.(config) ?? config.logging,
+    stderr: options.stderr,
+    underSystemd: options.underSystemd,
+    groups: config.groups.map((group) => ({ id: group.id, resources: group.resources })),
+    stopTimeoutMs: config.agentTimeouts.stopMs,
+    statusTimeoutMs: config.agentTimeouts.statusMs,
+    stopRetriesMax: config.stopRetriesMax,
+    stopRetryDelayMs: STOP_RETRY_DELAY_MS,
+    deadtimeMs: config.deadtimeMs,
+    agentEnv: agentEnvFor(config, localNode),
+    ...(options.runIn === undefined ? {} : { runIn: options.runIn }),
+  };
+}
+
+/**
+ * The guardian stops held groups after a crash with the configured stop timeout per member (groups
+ * in parallel): that must fit in deadtime, or a peer may start a group before it is stopped here.
+ */
+export function guardianTimingWarning(config: ClusterConfig): string | null {
+  let worst: { group: string; members: number; ms: number } | null = null;
+  for (const group of config.groups) {
+    const ms = group.resources.length * config.agentTimeouts.stopMs;
+    if (worst === null || ms > worst.ms) worst = { group: group.id, members: group.resources.length, ms };
+  }
+  if (worst === null || worst.ms < config.deadtimeMs) return null;
+  return (
+    `if hbd dies, its guardian may need up to ${seconds(worst.ms)} to stop group ${worst.group} (${worst.members} member(s) × stop_timeout ${seconds(config.agentTimeouts.stopMs)}), ` +
+    `not less than deadtime ${seconds(config.deadtimeMs)}: a peer could start the group before it is stopped here. ` +
+    `Stops that really take that long are unsafe after a crash; set stop_timeout below ${seconds(Math.floor(config.deadtimeMs / Math.max(1, worst.members)))} or raise deadtime`
+  );
+}
 
 function defaultShutdownTimeoutMs(config: ClusterConfig): number {
   const resources = config.groups.reduce((sum, group) => sum + group.resources.length, 0);
@@ -192,7 +251,33 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
   const prober = options.prober ?? createPingProber({ onTrouble: (text) => log.log('error', text) });
   // Resources left running by a crashed hbd are found by the engine's start-up probe (status of
   // every member before it becomes active): adopted when a group runs whole, else stopped.
-  const runner = options.runner ?? createResourceRunner({ localNode, config: () => config, log });
+  let guardian: GuardianLink | null = null;
+  const baseRunner =
+    options.runner ??
+    createResourceRunner({ localNode, config: () => config, log, onAgentSpawned: (opId, pid) => guardian?.opPid(opId, pid), ...(options.guardian?.runIn === undefined ? {} : { runIn: options.guardian.runIn }) });
+  // The guardian hears of every operation before its agent is spawned, and of the groups held.
+  const opsInFlight = new Map<number, { group: string; action: string }>();
+  const runner: ResourceRunner = {
+    async run(op) {
+      opsInFlight.set(op.opId, { group: op.group, action: op.action });
+      guardian?.opStarted(op.opId, op.group, op.resource.token, op.action);
+      updateGuardian();
+      try {
+        return await baseRunner.run(op);
+      } finally {
+        opsInFlight.delete(op.opId);
+        guardian?.opDone(op.opId);
+      }
+    },
+    abortAll: () => baseRunner.abortAll(),
+  };
+  function updateGuardian(): void {
+    if (guardian === null) return;
+    const held = new Set<string>();
+    for (const group of runtime?.describe()?.groups ?? []) if (group.localState !== 'stopped') held.add(group.id);
+    for (const op of opsInFlight.values()) if (op.action !== 'status') held.add(op.group);
+    guardian.held([...held]);
+  }
 
   // --- admin requests and subscribers ----------------------------------------------------------
   const pendingAdmin = new Map<string, { startedAtMs: number; description: string; resolve: ((result: AdminResult) => void) | null }>();
@@ -208,6 +293,7 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
     if (message.level === 'debug') log.debug(message.debugLevel ?? 1, message.text, message.meta);
     else log.log(message.level, message.text, message.meta);
     tracker.observe(event);
+    updateGuardian();
     if (eventSubscribers.size > 0) {
       const notification = { at: wallAt(event.atMs), level: message.level, text: message.text, event: event as unknown as { kind: string } };
       for (const session of eventSubscribers) if (!session.notify('event', notification)) eventSubscribers.delete(session);
@@ -260,7 +346,7 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
       onAdminCompleted,
       onShutdownCompleted: () => shutdownCompleted(),
       onFatal: (error) => {
-        log.log('emerg', `${error.message}; hbd stops (resources are left as they are)`);
+        log.log('emerg', `${error.message}; hbd stops (${guardian === null ? 'resources are left as they are' : 'its guardian stops the groups held here'})`);
         void closeDown(70);
       },
       trace: (text) => log.debug(4, text),
@@ -408,12 +494,29 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
       `keepalive ${seconds(config.keepaliveMs)}, warntime ${seconds(config.warntimeMs)}, deadtime ${seconds(config.deadtimeMs)}, initdead ${seconds(config.initdeadMs)}, ` +
       `auto_failback ${config.autoFailback}; media: ${describeMedia(plan)}; control socket ${socketPath}`,
   );
+  if (options.guardian !== undefined) {
+    const guardianOptions = options.guardian;
+    const warning = guardianTimingWarning(config);
+    if (warning !== null) log.log('warning', warning);
+    await waitForPreviousGuardian(options.runDir, Math.max(30_000, defaultShutdownTimeoutMs(config)), log);
+    guardian = createGuardianLink({
+      runDir: options.runDir,
+      log,
+      inheritStderr: guardianOptions.stderr,
+      settings: guardianSettings(config, localNode, guardianOptions),
+      ...(guardianOptions.script === undefined ? {} : { script: guardianOptions.script }),
+    });
+    await guardian.start();
+  } else {
+    log.debug(1, 'no guardian: if hbd dies, the resources it started keep running');
+  }
   stall.start((stalledMs) => runtime?.deliver({ kind: 'localStallDetected', stalledMs }));
   runtime.start(config, localNode);
 
   // --- shutdown and reload ----------------------------------------------------------------------
   let closing: Promise<number> | null = null;
-  function closeDown(code: number): Promise<number> {
+  /** `clean`: the engine completed its shutdown (groups stopped or handed over, peers told). */
+  function closeDown(code: number, clean = false): Promise<number> {
     if (closing !== null) return closing;
     closing = (async () => {
       shuttingDown = true;
@@ -430,6 +533,8 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
       await transport.close();
       await server.close();
       removeRunFiles(options.runDir);
+      // Without the goodbye, the guardian stops whatever is still held, as after a crash.
+      await guardian?.close(clean);
       log.log('info', `hbd on ${localNode} exiting (status ${code})`);
       resolveStopped(code);
       return code;
@@ -461,7 +566,7 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
         log.log('crit', `shutdown did not complete in ${seconds(timeoutMs)}; still not stopped here: ${held.join(', ') || 'nothing'}; killing running agents and exiting anyway`);
         runner.abortAll();
       }
-      return closeDown(timedOut ? 1 : 0);
+      return closeDown(timedOut ? 1 : 0, !timedOut);
     })();
     return shuttingDownPromise;
   }
@@ -506,6 +611,7 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
     }
     config = next;
     messageContext = eventMessageContext(config, localNode);
+    if (options.guardian !== undefined) guardian?.configure(guardianSettings(config, localNode, options.guardian));
     log.log('notice', 'configuration reloaded');
   }
 

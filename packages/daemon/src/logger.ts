@@ -21,6 +21,9 @@ import { Writable } from 'node:stream';
 import winston from 'winston';
 import type { LoggingConfig } from '@hbd/config';
 import type { LogLevel } from './event-messages';
+import { SEVERITY, SYSLOG_FACILITIES, formatBody, syslogTimestamp } from './log-format';
+
+export { formatBody, syslogTimestamp } from './log-format';
 
 export interface Log {
   log(level: Exclude<LogLevel, 'debug'>, text: string, meta?: Readonly<Record<string, unknown>>): void;
@@ -51,41 +54,6 @@ export interface LoggerOptions {
   readonly stderrWrite?: (line: string) => void;
   /** Test seam: the syslog command (default `logger`). */
   readonly syslogCommand?: readonly string[];
-}
-
-const LEVEL_WORDS: { readonly [L in LogLevel]: string } = {
-  emerg: 'EMERG',
-  alert: 'ALERT',
-  crit: 'CRIT',
-  error: 'ERROR',
-  warning: 'WARN',
-  notice: 'notice',
-  info: 'info',
-  debug: 'debug',
-};
-
-const SEVERITY: { readonly [L in LogLevel]: number } = { emerg: 0, alert: 1, crit: 2, error: 3, warning: 4, notice: 5, info: 6, debug: 7 };
-
-const SYSLOG_FACILITIES = new Set([
-  'kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp',
-  'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7',
-]);
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-function pad(value: number, width = 2): string {
-  return value.toString().padStart(width, '0');
-}
-
-/** `Nov 20 23:40:58.123` in local time, as syslog writes it (plus milliseconds). */
-export function syslogTimestamp(date: Date): string {
-  const day = date.getDate().toString().padStart(2, ' ');
-  return `${MONTHS[date.getMonth()]} ${day} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
-}
-
-/** The part after the timestamp and host: `hbd: [187]: WARN: text`. */
-export function formatBody(pid: number, level: LogLevel, text: string): string {
-  return `hbd: [${pid}]: ${LEVEL_WORDS[level]}: ${text}`;
 }
 
 /**

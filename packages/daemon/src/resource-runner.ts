@@ -13,6 +13,20 @@ export interface ResourceRunnerOptions {
   readonly log: Log;
   /** argv prefix for every agent (tests; empty in the product). */
   readonly runIn?: readonly string[];
+  /** The agent of operation `opId` runs as `pid` (its own process group): the guardian is told. */
+  readonly onAgentSpawned?: (opId: number, pid: number) => void;
+}
+
+/** The environment every agent gets on top of the clean base: Heartbeat's HA_* variables. */
+export function agentEnvFor(config: ClusterConfig, localNode: string): Record<string, string> {
+  return heartbeatEnv({
+    localNode,
+    ...(config.logging.logfile === undefined ? {} : { logfile: config.logging.logfile }),
+    ...(config.logging.debugfile === undefined ? {} : { debugfile: config.logging.debugfile }),
+    ...(config.logging.logfacility === undefined ? {} : { logfacility: config.logging.logfacility }),
+    debugLevel: config.logging.debugLevel,
+    autoFailback: config.autoFailback,
+  });
 }
 
 function describe(entry: AgentOpLogEntry): string {
@@ -33,15 +47,11 @@ export function createResourceRunner(options: ResourceRunnerOptions): ResourceRu
           action: op.action,
           timeoutMs: op.timeoutMs,
           signal: controller.signal,
-          env: heartbeatEnv({
-            localNode: options.localNode,
-            ...(config.logging.logfile === undefined ? {} : { logfile: config.logging.logfile }),
-            ...(config.logging.debugfile === undefined ? {} : { debugfile: config.logging.debugfile }),
-            ...(config.logging.logfacility === undefined ? {} : { logfacility: config.logging.logfacility }),
-            debugLevel: config.logging.debugLevel,
-            autoFailback: config.autoFailback,
-          }),
-          onLog: (entry) => options.log.debug(1, describe(entry)),
+          env: agentEnvFor(config, options.localNode),
+          onLog: (entry) => {
+            if (entry.kind === 'agentOpStarted' && entry.pid !== null) options.onAgentSpawned?.(op.opId, entry.pid);
+            options.log.debug(1, describe(entry));
+          },
           ...(options.runIn === undefined ? {} : { runIn: options.runIn }),
         });
         const tail = result.outcome === 'ok' || result.outcome === 'notRunning' ? result.outputTail : `${result.outputTail}${result.outputTail === '' ? '' : '\n'}${result.reason}`;

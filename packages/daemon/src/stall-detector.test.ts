@@ -28,8 +28,8 @@ describe('StallDetector', () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 60));
     detector.stop();
-    expect(stalls).toHaveLength(1);
-    expect(stalls[0]).toBeGreaterThan(300);
+    // On a loaded machine the scheduler may add a short stall of its own: count the one we made.
+    expect(stalls.filter((stalledMs) => stalledMs > 300)).toHaveLength(1);
     expect(detector.facts().delayP99Ms).toBeGreaterThan(100);
   });
 });

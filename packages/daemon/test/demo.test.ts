@@ -1,5 +1,5 @@
-// The loopback demo end to end (real hbd processes): start, power loss of alpha, takeover by
-// beta, return of alpha, failback, clean stop, nothing left behind.
+// The loopback demo end to end (real hbd processes): start, kill -9 of alpha's hbd (its guardian
+// stops the service), takeover by beta, return of alpha, failback, clean stop, nothing left behind.
 import { beforeAll, expect, test } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { runLoopbackDemo } from '../src/demo/loopback-demo';
@@ -20,6 +20,9 @@ test('runLoopbackDemo tells the story with measured times and cleans up', async 
   const text = lines.join('\n');
   expect(code).toBe(0);
   expect(text).toMatch(/-> served by alpha {3}\(\d+\.\d\d s after start\)/);
+  expect(text).toMatch(/-> nothing {3}\((\d+\.\d\d) s after the kill: alpha's guardian stopped the group/);
+  const releasedS = Number(/-> nothing {3}\((\d+\.\d\d) s after the kill/.exec(text)![1]);
+  expect(releasedS).toBeLessThan(1.5); // well before deadtime
   expect(text).toMatch(/-> served by beta {3}\((\d+\.\d\d) s after the kill; deadtime is 2 s\)/);
   const takeoverS = Number(/served by beta {3}\((\d+\.\d\d) s after the kill/.exec(text)![1]);
   expect(takeoverS).toBeGreaterThan(1);

@@ -10,6 +10,7 @@ import type { StatusDocument } from '@hbd/ipc';
 import { connectDaemon } from '../../cli/src/daemon-client';
 import { eventually } from './cluster-harness';
 import { HBD_BIN, createLoopbackCluster, probeService, type LoopbackCluster, type LoopbackNode } from '../src/demo/loopback-cluster';
+import { GUARDIAN_PID_FILE } from '../src/guardian/guardian-link';
 import { buildDaemon } from './build';
 import { freeUdpAndTcpPorts } from './free-port';
 
@@ -34,8 +35,14 @@ async function holder(node: LoopbackNode): Promise<string | null> {
   }
 }
 
-/** Power loss of a loopback "node": the daemon and the services it started die at once. */
+/** Power loss of a loopback "node": the daemon, its guardian and the services it started die at once. */
 function powerLoss(node: LoopbackNode): void {
+  // The guardian first: otherwise it would stop the services, as it does when hbd alone dies.
+  try {
+    process.kill(Number(readFileSync(join(node.runDir, GUARDIAN_PID_FILE), 'utf8')), 'SIGKILL');
+  } catch {
+    // no guardian
+  }
   node.process?.kill('SIGKILL');
   const pidFile = join(node.resourceDir, `demohttp-${httpPort}.pid`);
   if (existsSync(pidFile)) {

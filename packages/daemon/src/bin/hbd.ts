@@ -1,5 +1,5 @@
 // hbd, the daemon: hbd [--config-dir /etc/ha.d] [--node NAME] [--state-dir /var/lib/hbd]
-// [--run-dir /run/hbd] [--foreground] [--bind-address ADDR] [--debug N]
+// [--run-dir /run/hbd] [--foreground] [--bind-address ADDR] [--debug N] [--no-guardian]
 //
 // Exit status: 0 clean stop (or daemonized), 1 could not start (already running, no medium,
 // run dir…) or shutdown timed out, 64 bad command line, 66 configuration missing, 70 internal
@@ -29,6 +29,7 @@ interface Options {
   daemonized: boolean;
   bindAddress?: string;
   debug?: number;
+  guardian: boolean;
 }
 
 const EXIT = { OK: 0, ERROR: 1, USAGE: 64, NOINPUT: 66, SOFTWARE: 70, CONFIG: 78 } as const;
@@ -53,6 +54,7 @@ function parseArgs(argv: readonly string[]): Options {
       if (!Number.isInteger(level) || level < 0 || level > 255) throw new CommanderError(EXIT.USAGE, 'hbd.debug', `--debug takes 0..255, not ${value}`);
       return level;
     })
+    .option('--no-guardian', 'do not start the guardian that stops this node\'s groups when hbd dies (they would keep running while a peer takes over)')
     .addOption(new Option('--daemonized', 'internal: the background child of hbd without --foreground').hideHelp().default(false))
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
@@ -122,6 +124,12 @@ function loggingFor(config: ClusterConfig, options: Options): LoggingConfig {
   return hasDestination ? logging : { ...logging, logfacility: 'daemon' };
 }
 
+/** The guardian logs where hbd does, at hbd's debug level (--debug included). */
+function guardianLogging(config: ClusterConfig, options: Options): LoggingConfig {
+  const logging = loggingFor(config, options);
+  return { ...logging, debugLevel: Math.max(logging.debugLevel, options.debug ?? 0) };
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv);
   const first = load(options);
@@ -165,6 +173,9 @@ async function main(): Promise<void> {
       engine,
       log,
       reloadConfig,
+      ...(options.guardian
+        ? { guardian: { stderr: options.foreground, underSystemd: process.env.INVOCATION_ID !== undefined, logging: (next: ClusterConfig) => guardianLogging(next, options) } }
+        : {}),
       ...(options.bindAddress === undefined ? {} : { bindAddress: options.bindAddress }),
     });
   } catch (error) {

@@ -1,11 +1,10 @@
 // The README's demo, without root: two hbd processes on loopback (alpha 127.0.0.2, beta
 // 127.0.0.3) run one group, a tiny HTTP service on 127.0.0.10 plus a Dummy resource. The demo
-// shows `hbctl status`, kills alpha as a power loss would (hbd and its service, kill -9),
+// shows `hbctl status`, kills alpha's hbd with kill -9 (its guardian stops the service at once),
 // measures how long until beta serves, brings alpha back, measures the failback, and cleans up
 // (also on Ctrl-C). Every step prints what it does and what it measured.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLoopbackCluster, probeService, REPO_ROOT, SERVICE_ADDRESS, type LoopbackCluster, type LoopbackNode } from './loopback-cluster';
 
@@ -91,11 +90,12 @@ export async function runLoopbackDemo(options: LoopbackDemoOptions = {}): Promis
     await until('the group fully started', async () => (alpha.dummyRunning('app') ? true : null), 10_000);
     showStatus(alpha);
 
-    out(`\nKilling alpha as a power loss would: kill -9 of its hbd and of its service…`);
+    out(`\nKilling alpha's hbd with kill -9, as a crash would (its service keeps running for now)…`);
     const killedAt = Date.now();
     alpha.process?.kill('SIGKILL');
-    const pidFile = join(alpha.resourceDir, `demohttp-${httpPort}.pid`);
-    if (existsSync(pidFile)) process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL');
+    // hbd's guardian notices at once and stops what hbd held, so beta never serves alongside alpha.
+    const released = await until('alpha\'s guardian to stop the service', async () => ((await probeService(httpPort, 300)) === null && !alpha.dummyRunning('app') ? true : null), 30_000);
+    out(`GET ${url} -> nothing   (${seconds(released.afterMs)} after the kill: alpha's guardian stopped the group; see ${alpha.logFile})`);
     await until('beta to serve', async () => ((await probeService(httpPort, 300)) === 'served by beta\n' ? true : null), 30_000);
     out(`GET ${url} -> served by beta   (${seconds(Date.now() - killedAt)} after the kill; deadtime is ${DEADTIME} s)`);
     await until('the takeover finished', async () => (beta.dummyRunning('app') ? true : null), 10_000);
