@@ -12,7 +12,7 @@ import { CLEAN_CHANNEL } from './network';
 import { SimRng } from './rng';
 import type { SimTopology } from './sim-config';
 import { Simulation } from './simulation';
-import { describeSwarm, swarmFor, type ProfileName, type Swarm, type SwarmChoices } from './swarm';
+import { describeSwarm, faultsArgument, swarmFor, type ProfileName, type Swarm, type SwarmChoices } from './swarm';
 
 export interface RunSeedOptions {
   readonly profile?: ProfileName;
@@ -57,11 +57,12 @@ export function adminBoundMs(t: SimTopology): number {
   return 2 * t.deadtimeMs + 10 * t.keepaliveMs + 2 * perGroup;
 }
 
-export function replayCommands(seed: number, profile: ProfileName): string[] {
+export function replayCommands(seed: number, profile: ProfileName, faults = ''): string[] {
   const p = profile === 'full' ? '' : ` --profile ${profile}`;
+  const f = faults === '' ? '' : ` --faults=${faults}`;
   return [
-    `pnpm sim --seed ${seed}${p} --timeline`,
-    `HB_SEED=${seed}${profile === 'full' ? '' : ` HB_PROFILE=${profile}`} pnpm exec jest packages/sim/test/seeds.sim.test.ts`,
+    `pnpm sim --seed ${seed}${p}${f} --timeline`,
+    `HB_SEED=${seed}${profile === 'full' ? '' : ` HB_PROFILE=${profile}`}${faults === '' ? '' : ` HB_FAULTS=${faults}`} pnpm exec jest packages/sim/test/replay.sim.test.ts`,
   ];
 }
 
@@ -248,7 +249,7 @@ export function runSeed(seed: number, options: RunSeedOptions = {}): SeedOutcome
     convergenceBoundMs: bound,
     adminChecked,
     timeline: ok && !options.fullTimeline ? '' : sim.timeline.text(),
-    replay: replayCommands(seed, profile),
+    replay: replayCommands(seed, profile, faultsArgument(options.faults)),
   };
 }
 

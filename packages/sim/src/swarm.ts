@@ -67,14 +67,46 @@ const SERVICE_TOKENS = ['nginx', 'mysqld', 'httpd', 'drbddisk::r0', 'Filesystem:
 
 /**
  * Faults off by default because the engine is known not to handle them yet (packages/sim/FINDINGS.md);
- * `pnpm sim --faults +processCrash` turns one back on.
+ * `pnpm sim --faults +kind` turns one back on. (processCrash was here until core dd156a1 added the
+ * start-up probe.)
  */
-export const FAULTS_OFF_BY_DEFAULT: readonly FaultKind[] = ['processCrash'];
+export const FAULTS_OFF_BY_DEFAULT: readonly FaultKind[] = [];
 
 export interface SwarmChoices {
   /** Fault kinds forced off (weight 0) or on (weight kept as drawn, at least 1). */
   readonly disable?: readonly FaultKind[];
   readonly enable?: readonly FaultKind[];
+}
+
+/** `+processCrash,-pause` → choices; the inverse of faultsArgument. Throws a usage message on junk. */
+export function parseFaultsArgument(list: string | undefined): SwarmChoices {
+  const enable: FaultKind[] = [];
+  const disable: FaultKind[] = [...FAULTS_OFF_BY_DEFAULT];
+  for (const item of (list ?? '').split(',').filter((x) => x !== '')) {
+    const sign = item[0];
+    const kind = item.slice(1) as FaultKind;
+    if ((sign !== '+' && sign !== '-') || !FAULT_KINDS.includes(kind)) throw new Error(`"${item}" is not +kind or -kind with a known kind`);
+    if (sign === '+') {
+      enable.push(kind);
+      const i = disable.indexOf(kind);
+      if (i >= 0) disable.splice(i, 1);
+    } else if (!disable.includes(kind)) {
+      disable.push(kind);
+    }
+  }
+  return { enable, disable };
+}
+
+/** The `--faults=` value that reproduces these choices, or '' for the default mix. */
+export function faultsArgument(choices: SwarmChoices | undefined): string {
+  if (choices === undefined) return '';
+  const disable = choices.disable ?? FAULTS_OFF_BY_DEFAULT;
+  const items = [
+    ...(choices.enable ?? []).map((k) => `+${k}`),
+    ...disable.filter((k) => !FAULTS_OFF_BY_DEFAULT.includes(k)).map((k) => `-${k}`),
+    ...FAULTS_OFF_BY_DEFAULT.filter((k) => !disable.includes(k) && !(choices.enable ?? []).includes(k)).map((k) => `+${k}`),
+  ];
+  return [...new Set(items)].join(',');
 }
 
 export function swarmFor(seed: number, profile: ProfileName = 'full', choices: SwarmChoices = {}): Swarm {

@@ -1,6 +1,14 @@
 // Seeds that exposed an engine bug, with the finding they belong to (packages/sim/FINDINGS.md).
-// Add one whenever a bug found by the simulator is fixed.
+// Each one failed on core 4c12b35 with the current swarm and passes since the fix; keep adding
+// one whenever a bug found by the simulator is fixed.
 
 import type { ProfileName } from '../src/swarm';
 
-export const REGRESSION_SEEDS: readonly { readonly seed: number; readonly profile: ProfileName; readonly finding: string }[] = [];
+export const REGRESSION_SEEDS: readonly { readonly seed: number; readonly profile: ProfileName; readonly finding: string }[] = [
+  { seed: 5, profile: 'ci', finding: 'F7 kill -9 of hbd: the restarted node did not know its services still ran (S1)' },
+  { seed: 28, profile: 'ci', finding: 'F7 residue of an unclean stop survived an hbd restart (L1)' },
+  { seed: 102, profile: 'ci', finding: 'F7 a restarted hbd shut down "cleanly" leaving services running (E3)' },
+  { seed: 153, profile: 'ci', finding: 'F7 rollback stopped members below a leftover it did not know about (S2)' },
+  { seed: 52, profile: 'full', finding: 'F7 split brain with a copy unknown to its own node never resolved (S1)' },
+  { seed: 89, profile: 'full', finding: 'F9 stale unclean marker stranded a group after cleanup (L1)' },
+];

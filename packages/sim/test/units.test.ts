@@ -9,7 +9,7 @@ import { SimNetwork } from '../src/network';
 import { renderEvent } from '../src/render-event';
 import { deriveSeed, SimRng } from '../src/rng';
 import { buildClusterConfig, seedTopology } from '../src/sim-config';
-import { FAULT_KINDS, swarmFor } from '../src/swarm';
+import { FAULT_KINDS, faultsArgument, parseFaultsArgument, swarmFor } from '../src/swarm';
 
 describe('SimRng', () => {
   test('one seed, one sequence; forks are independent of draws in the parent', () => {
@@ -170,9 +170,21 @@ describe('swarm', () => {
       expect(t.initdeadMs).toBeGreaterThanOrEqual(t.deadtimeMs);
       expect(new Set(t.groups.map((g) => g.tokens[0])).size).toBe(t.groups.length);
       expect(FAULT_KINDS.some((k) => s.faultWeights[k] > 0)).toBe(true);
-      expect(s.faultWeights.processCrash).toBe(0); // off by default (FINDINGS.md)
       if (t.pingTargets.length === 0) expect(s.faultWeights.pingCut).toBe(0);
+      expect(swarmFor(seed, 'ci', { disable: ['crash'] }).faultWeights.crash).toBe(0);
     }
+  });
+});
+
+describe('--faults', () => {
+  test('parses +kind/-kind and prints back what reproduces it', () => {
+    const c = parseFaultsArgument('-pause,+processCrash,-flap');
+    expect(c.disable).toEqual(['pause', 'flap']);
+    expect(faultsArgument(c)).toBe('+processCrash,-pause,-flap');
+    expect(faultsArgument(parseFaultsArgument(''))).toBe('');
+    expect(() => parseFaultsArgument('pause')).toThrow(/not \+kind or -kind/);
+    expect(() => parseFaultsArgument('-meteor')).toThrow(/known kind/);
+    expect(swarmFor(9, 'ci', parseFaultsArgument('-crash')).faultWeights.crash).toBe(0);
   });
 });
 

@@ -14,7 +14,7 @@ import { coreEngine } from '../engine-port';
 import { plantedEngine, PLANTED_BUGS, type PlantedBug } from '../planted-bugs';
 import { isValidSeed, SEED_MAX } from '../rng';
 import { formatFailure, runSeed } from '../run-seed';
-import { FAULT_KINDS, FAULTS_OFF_BY_DEFAULT, PROFILES, type FaultKind, type ProfileName } from '../swarm';
+import { FAULT_KINDS, parseFaultsArgument, PROFILES, type FaultKind, type ProfileName } from '../swarm';
 import { summarize, type Summary, type WorkerJob, type WorkerResult } from './sim-batch';
 
 const USAGE = `usage: hbd-sim [--seeds N [--from S]] [--seed S] [options]
@@ -24,7 +24,7 @@ const USAGE = `usage: hbd-sim [--seeds N [--from S]] [--seed S] [options]
   --profile P        ${Object.keys(PROFILES).join(' | ')} (default full; the CI seed list uses ci)
   --timeline         print the whole timeline of --seed S even when it passes
   --trace            with --seed: also show every packet, operation and ping result each node receives
-  --faults LIST      adjust the fault mix: +kind enables, -kind disables (e.g. +processCrash,-pause)
+  --faults=LIST      adjust the fault mix: +kind enables, -kind disables (e.g. --faults=-pause,-flap)
                      kinds: ${FAULT_KINDS.join(' ')}
   --planted BUG      run a deliberately broken engine (test-only): ${PLANTED_BUGS.join(' | ')}
   --jobs J           worker threads (default: all cores)
@@ -37,21 +37,12 @@ function fail(message: string): never {
 }
 
 function parseFaults(list: string | undefined): { enable: FaultKind[]; disable: FaultKind[] } {
-  const enable: FaultKind[] = [];
-  const disable: FaultKind[] = [...FAULTS_OFF_BY_DEFAULT];
-  for (const item of (list ?? '').split(',').filter((x) => x !== '')) {
-    const sign = item[0];
-    const kind = item.slice(1) as FaultKind;
-    if ((sign !== '+' && sign !== '-') || !FAULT_KINDS.includes(kind)) fail(`--faults: "${item}" is not +kind or -kind with a known kind`);
-    if (sign === '+') {
-      enable.push(kind);
-      const i = disable.indexOf(kind);
-      if (i >= 0) disable.splice(i, 1);
-    } else {
-      disable.push(kind);
-    }
+  try {
+    const c = parseFaultsArgument(list);
+    return { enable: [...(c.enable ?? [])], disable: [...(c.disable ?? [])] };
+  } catch (err) {
+    fail(`--faults: ${(err as Error).message}`);
   }
-  return { enable, disable };
 }
 
 function parseSeed(text: string, flag: string): number {
