@@ -18,7 +18,10 @@ export interface VipProbeOptions {
 }
 
 export interface WaitForOwnerOptions {
-  /** Only rounds answered at or after this instant count (monotonic ms; default now). */
+  /**
+   * Only segments still answering at or after this instant count (monotonic ms; default now). A
+   * segment that began earlier matches too: compare its fromMs with your instant when timing.
+   */
   readonly sinceMs?: number;
   readonly timeoutMs: number;
   /** The matching answer must hold this long (default 0: the first matching round). */
@@ -31,8 +34,8 @@ export interface VipProbe {
   /** MACs that answered the latest round ([] = nobody, 2+ = two owners). */
   currentMacs(): readonly string[];
   /**
-   * Resolves with the first segment (from `sinceMs`) whose MACs satisfy `match` and which held for
-   * `stableMs`; rejects after `timeoutMs` or if the prober dies.
+   * Resolves with the first segment (answering at or after `sinceMs`) whose MACs satisfy `match`
+   * and which held for `stableMs`; rejects after `timeoutMs` or if the prober dies.
    */
   waitFor(description: string, match: (macs: readonly string[]) => boolean, options: WaitForOwnerOptions): Promise<OwnerSegment>;
   /** Waits until exactly `mac` answers (alone). */
@@ -64,7 +67,9 @@ export async function startVipProbe(client: ClusterNode, vip: string, options: V
 
   const check = (): void => {
     for (const waiter of [...waiters]) {
-      const found = timeline.segments(waiter.sinceMs).find((segment) => segment.fromMs >= waiter.sinceMs && waiter.match(segment.macs) && segment.lastMs - segment.fromMs >= waiter.stableMs);
+      // A segment still going at or after `sinceMs` (it may have begun earlier: "B answers alone"
+      // is true right away when B already did).
+      const found = timeline.segments(waiter.sinceMs).find((segment) => waiter.match(segment.macs) && segment.lastMs - segment.fromMs >= waiter.stableMs);
       if (found !== undefined) {
         waiters.delete(waiter);
         waiter.resolve(found);
