@@ -147,7 +147,8 @@ function startTakeover(ctx: Ctx, requestId: string, scope: AdminScope): void {
         continue;
       }
       items.push({ group: g.index, from: holder, to: me, status: 'pending', note: '' });
-      if (c === 'started' || c === 'starting') {
+      // A holder that is stopping it to restart it in place keeps the request for afterwards.
+      if (c === 'started' || c === 'starting' || c === 'stopping') {
         const list = asks.get(holder) ?? [];
         list.push(g.id);
         asks.set(holder, list);
@@ -188,6 +189,9 @@ export function progressAdmin(ctx: Ctx): void {
         else if (g.state === 'failed' || g.state === 'unclean') fail(it, `${g.id} ${g.state === 'failed' ? 'failed to start' : 'could not be stopped'} on ${s.localNode}`);
         else if (it.from >= 0 && !isAlivePeer(s.nodes[it.from]!) && g.state === 'stopped' && liveHolder(s, g) < 0 && deadBlocker(s, g) < 0 && !eligible(s, me, g)) {
           fail(it, `${nodeName(s, it.from)} went away and ${s.localNode} cannot run ${g.id}`);
+        } else if (g.state === 'stopped') {
+          const other = runningElsewhere(s, g, it.from);
+          if (other >= 0) fail(it, `${g.id} went to ${nodeName(s, other)} meanwhile`);
         }
       } else {
         let holder = NOBODY;
@@ -221,6 +225,16 @@ export function progressAdmin(ctx: Ctx): void {
     finish(ctx, a);
   }
   s.admin = remaining;
+}
+
+/** A live node other than us and `except` that claims the group starting or started; -1 if none. */
+function runningElsewhere(s: NodeState, g: GroupRuntime, except: number): number {
+  for (let i = 0; i < s.nodes.length; i++) {
+    if (i === s.localIndex || i === except) continue;
+    const c = s.nodes[i]!.claimState[g.index];
+    if (isAlivePeer(s.nodes[i]!) && (c === 'started' || (c === 'starting' && !s.nodes[i]!.claimTentative[g.index]))) return i;
+  }
+  return NOBODY;
 }
 
 function fail(it: AdminItem, note: string): void {

@@ -160,10 +160,15 @@ function holderPolicy(ctx: Ctx, g: GroupRuntime): void {
   }
 }
 
+/**
+ * An operator asked this node to take a group that nobody held at the time. (A group some node
+ * held comes through that node's hand-over instead, so a pending request never grabs a group that
+ * went elsewhere meanwhile.)
+ */
 function isAdminTakeoverPending(s: NodeState, g: GroupRuntime): boolean {
   for (const a of s.admin) {
     if (a.command !== 'takeover') continue;
-    for (const it of a.items) if (it.group === g.index && it.status === 'pending') return true;
+    for (const it of a.items) if (it.group === g.index && it.status === 'pending' && it.from === NOBODY) return true;
   }
   return false;
 }
@@ -278,7 +283,8 @@ export function onGroupRequest(ctx: Ctx, from: number, groups: readonly string[]
     const gi = s.groupIndex[id];
     if (gi === undefined) continue;
     const g = s.groups[gi]!;
-    if (g.state === 'started' || g.state === 'starting') {
+    // A group being restarted in place (monitor) keeps the request for when it runs again.
+    if (g.state === 'started' || g.state === 'starting' || (g.state === 'stopping' && g.stopPurpose === 'recover')) {
       g.requestedBy = from;
       s.dirty = true;
     }

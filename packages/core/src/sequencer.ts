@@ -70,7 +70,7 @@ export function beginStop(ctx: Ctx, g: GroupRuntime, purpose: StopPurpose, to: n
   g.retryAtMs = null;
   g.uncleanMember = -1;
   g.monitorAtMs = null;
-  g.requestedBy = NOBODY;
+  if (purpose !== 'recover') g.requestedBy = NOBODY;
   g.transitionAtMs = ctx.now;
   let top = g.members.length - 1;
   while (top >= 0 && g.members[top] === 'stopped') top--;
@@ -186,7 +186,9 @@ function finishStop(ctx: Ctx, g: GroupRuntime): void {
   emit(ctx, { kind: 'groupStopped', atMs: ctx.now, group: g.id, tookMs });
   if (purpose === 'recover' && g.restartAfterStop && eligible(s, s.localIndex, g)) {
     g.state = 'stopped';
+    const requestedBy = g.requestedBy; // a takeover request that arrived meanwhile still stands
     beginStart(ctx, g, NOBODY, 'restarting in place after a monitor failure', g.failbackPending);
+    g.requestedBy = requestedBy;
     return;
   }
   if (purpose === 'rollback' || purpose === 'recover') {

@@ -160,6 +160,24 @@ describe('hb_takeover (relative to the node it runs on)', () => {
   });
 });
 
+describe('takeover while the holder is busy', () => {
+  test('a takeover that reaches the holder while it restarts the group in place is honoured afterwards', () => {
+    const p = new Pump(makeConfig({ autoFailback: 'off', monitorIntervalMs: 2000 }));
+    p.opLatencyMs = 400;
+    p.bootAll();
+    p.run(3000);
+    p.running['nodea']!.delete(`${A}#1`); // nginx dies on nodea
+    // Wait until nodea is stopping the group to restart it, then take it over from nodeb.
+    for (let i = 0; i < 100 && p.view('nodea').groups[0]!.localState !== 'stopping'; i++) p.run(20);
+    expect(p.view('nodea').groups[0]!.localState).toBe('stopping');
+    const id = p.adminRequest('nodeb', { command: 'takeover', scope: 'all' });
+    p.run(8000);
+    expect(where(p)).toBe('A:nodeb B:nodeb');
+    const done = p.admin.find((a) => a.effect.requestId === id)!.effect;
+    expect(done).toMatchObject({ ok: true, moved: [{ group: A, from: 'nodea', to: 'nodeb' }] });
+  });
+});
+
 describe('cleanup', () => {
   test('cleanup of an unknown group says which groups exist', () => {
     const p = settled();
