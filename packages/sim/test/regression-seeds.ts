@@ -5,10 +5,10 @@
 import type { ProfileName } from '../src/swarm';
 
 export const REGRESSION_SEEDS: readonly { readonly seed: number; readonly profile: ProfileName; readonly finding: string }[] = [
-  { seed: 5, profile: 'ci', finding: 'F7 kill -9 of hbd: the restarted node did not know its services still ran (S1)' },
-  { seed: 28, profile: 'ci', finding: 'F7 residue of an unclean stop survived an hbd restart (L1)' },
-  { seed: 102, profile: 'ci', finding: 'F7 a restarted hbd shut down "cleanly" leaving services running (E3)' },
-  { seed: 153, profile: 'ci', finding: 'F7 rollback stopped members below a leftover it did not know about (S2)' },
-  { seed: 52, profile: 'full', finding: 'F7 split brain with a copy unknown to its own node never resolved (S1)' },
-  { seed: 89, profile: 'full', finding: 'F9 stale unclean marker stranded a group after cleanup (L1)' },
+  { seed: 5, profile: 'ci', finding: 'F6 kill -9 of hbd: the restarted node did not know its services still ran (S1)' },
+  { seed: 28, profile: 'ci', finding: 'F6 residue of an unclean stop survived an hbd restart (L1)' },
+  { seed: 102, profile: 'ci', finding: 'F6 a restarted hbd shut down "cleanly" leaving services running (E3)' },
+  { seed: 153, profile: 'ci', finding: 'F6 rollback stopped members below a leftover it did not know about (S2)' },
+  { seed: 52, profile: 'full', finding: 'F6 split brain with a copy unknown to its own node never resolved (S1)' },
+  { seed: 89, profile: 'full', finding: 'F8 stale unclean marker stranded a group after cleanup (L1)' },
 ];
