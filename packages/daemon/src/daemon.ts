@@ -204,10 +204,29 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
 
   let messenger: DaemonMessenger | null = null;
   let runtime: Runtime<S> | null = null;
+  // After a stall of this process, the datagrams read in the same event-loop turn queued up while
+  // it was frozen: stale. The stall is noticed before the first of them reaches the engine.
+  const stall = new StallDetector({ clock, thresholdMs: options.stallThresholdMs ?? config.warntimeMs });
+  let staleTurn = false;
+  const markStale = (): void => {
+    if (staleTurn) return;
+    staleTurn = true;
+    setImmediate(() => {
+      staleTurn = false;
+    });
+  };
+  const onStall = (stalledMs: number): void => {
+    markStale();
+    runtime?.deliver({ kind: 'localStallDetected', stalledMs });
+  };
   const transport: UdpTransport = createUdpTransport({
     media: plan.media,
     nowMs: () => clock.nowMs(),
-    onDatagram: (datagram) => messenger?.receive(datagram),
+    onDatagram: (datagram) => {
+      const stalledMs = stall.check();
+      if (stalledMs !== null) onStall(stalledMs);
+      messenger?.receive(datagram);
+    },
     onSendError: (medium, destination, error) => messenger?.reportSendError(medium, destination, error),
     onSocketError: (what, error) => log.log('error', `${what}: ${error.message}`),
   });
@@ -239,6 +258,7 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
     nowMs: () => clock.nowMs(),
     log,
     onPacket: (packet) => runtime?.deliver({ kind: 'packetReceived', ...packet }),
+    isStale: () => staleTurn,
   });
 
   let messageContext: EventMessageContext = eventMessageContext(config, localNode);
@@ -247,7 +267,6 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
     evidenceWindowMs: config.deadtimeMs + config.warntimeMs + 5000,
     textOf: (event) => eventMessage(event, messageContext).text,
   });
-  const stall = new StallDetector({ clock, thresholdMs: options.stallThresholdMs ?? config.warntimeMs });
   const prober = options.prober ?? createPingProber({ onTrouble: (text) => log.log('error', text) });
   // Resources left running by a crashed hbd are found by the engine's start-up probe (status of
   // every member before it becomes active): adopted when a group runs whole, else stopped.
@@ -340,7 +359,19 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
 
   runtime = new Runtime<S>(
     engine,
-    { clock, messenger, runner, prober, generations, fencer: createNoFencer(log, config.stonithHosts.length), checkStall: () => stall.check() },
+    {
+      clock,
+      messenger,
+      runner,
+      prober,
+      generations,
+      fencer: createNoFencer(log, config.stonithHosts.length),
+      checkStall: () => {
+        const stalledMs = stall.check();
+        if (stalledMs !== null) markStale();
+        return stalledMs;
+      },
+    },
     {
       onEvent,
       onAdminCompleted,
@@ -510,7 +541,7 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
   } else {
     log.debug(1, 'no guardian: if hbd dies, the resources it started keep running');
   }
-  stall.start((stalledMs) => runtime?.deliver({ kind: 'localStallDetected', stalledMs }));
+  stall.start(onStall);
   runtime.start(config, localNode);
 
   // --- shutdown and reload ----------------------------------------------------------------------

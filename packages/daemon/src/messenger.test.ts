@@ -38,7 +38,7 @@ afterEach(async () => {
   for (const node of nodes.splice(0)) await node.transport.close();
 });
 
-async function node(name: string, address: string, overrides: Partial<typeof config> = {}): Promise<Node> {
+async function node(name: string, address: string, overrides: Partial<typeof config> = {}, isStale?: () => boolean): Promise<Node> {
   const nodeConfig = { ...config, ...overrides };
   const plan = planMedia(nodeConfig.media, interfaces, { bindAddress: address });
   const log = memoryLog(1);
@@ -61,6 +61,7 @@ async function node(name: string, address: string, overrides: Partial<typeof con
     nowMs: () => performance.now(),
     log,
     onPacket: (packet) => received.push(packet),
+    ...(isStale === undefined ? {} : { isStale }),
   });
   expect(await transport.start()).toEqual({ failed: [] });
   const result = { messenger, transport, received, log };
@@ -147,6 +148,21 @@ describe('messenger over loopback UDP', () => {
     expect(warnings).toHaveLength(6); // the second bad signature is counted, not logged
     expect(beta.log.find(/HB_WIRE_BAD_SIGNATURE/)).toMatch(/from 127\.0\.0\.9:\d+/);
     for (const line of beta.log.lines) expect(line).not.toContain('test secret');
+  });
+
+  test('packets read right after a stall of this process are stale: counted and dropped, not handed over', async () => {
+    let stale = true;
+    const alpha = await node('alpha', '127.0.0.2');
+    const beta = await node('beta', '127.0.0.3', {}, () => stale);
+    alpha.messenger.send('all', heartbeat);
+    alpha.messenger.send('all', heartbeat);
+    await until(() => beta.messenger.stats().received === 2, 'both heartbeats');
+    expect(beta.received).toHaveLength(0);
+    expect(beta.messenger.stats().dropped.byReason).toEqual({ HB_NET_STALE: 2 });
+    expect(beta.log.lines.filter((line) => line.includes('HB_NET_STALE'))).toHaveLength(1); // rate-limited
+    stale = false;
+    alpha.messenger.send('all', heartbeat);
+    await until(() => beta.received.length === 1, 'the fresh heartbeat');
   });
 
   test('a peer with a different configuration digest is still heard, with a warning', async () => {

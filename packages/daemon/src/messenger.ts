@@ -17,7 +17,7 @@ import type { Messenger } from './ports';
 import type { ReceivedDatagram, UdpTransport } from './udp-transport';
 
 /** Drops decided by the daemon rather than the codec. */
-export type DaemonDropReason = 'HB_NET_OWN_NAME' | 'HB_NET_UNKNOWN_MEDIUM';
+export type DaemonDropReason = 'HB_NET_OWN_NAME' | 'HB_NET_UNKNOWN_MEDIUM' | 'HB_NET_STALE';
 
 export interface MessengerOptions {
   readonly localNode: string;
@@ -31,6 +31,12 @@ export interface MessengerOptions {
   /** An authenticated, fresh packet for the engine. */
   readonly onPacket: (packet: { from: NodeName; link: string; generation: number; message: ClusterMessage }) => void;
   readonly dropLogIntervalMs?: number;
+  /**
+   * True while the packets being read queued up during a stall of this process (SIGSTOP, VM
+   * pause): they describe the past — a peer's claim it has since dropped — so they are counted
+   * and dropped; heartbeats come again within a keepalive and control messages are resent.
+   */
+  readonly isStale?: () => boolean;
 }
 
 export interface PacketStats {
@@ -146,6 +152,10 @@ export function createMessenger(options: MessengerOptions): DaemonMessenger {
         routes.set(packet.from, known);
       }
       known.set(link, { medium: datagram.medium, address: datagram.remoteAddress });
+      if (options.isStale?.() === true) {
+        dropDaemon('HB_NET_STALE', 'it queued up while hbd itself was stalled (stale news; a fresh heartbeat follows within a keepalive, control messages are resent)', remote);
+        return;
+      }
       options.onPacket({ from: packet.from, link, generation: packet.generation, message: packet.message });
     },
 
