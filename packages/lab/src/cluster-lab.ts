@@ -147,10 +147,16 @@ export async function createClusterLab(options: ClusterLabOptions): Promise<Clus
   const nodes: ClusterNode[] = [];
   let probe: VipProbe | null = null;
   let cleaned = false;
+  let cleaning: Promise<string[]> | null = null;
 
-  const cleanup = async (): Promise<string[]> => {
-    if (cleaned) return [];
+  // Every caller gets the one cleanup's outcome, and only once it is finished.
+  const cleanup = (): Promise<string[]> => {
     cleaned = true;
+    cleaning ??= removeEverything();
+    return cleaning;
+  };
+
+  const removeEverything = async (): Promise<string[]> => {
     const problems: string[] = [];
     try {
       await probe?.stop();
@@ -248,6 +254,7 @@ export async function createClusterLab(options: ClusterLabOptions): Promise<Clus
         signalPids(pids, 'SIGKILL');
       },
       async reboot(name) {
+        if (cleaned) throw new Error('HB_LAB_CLEANED_UP: this lab was cleaned up');
         const node = nodeOf(name);
         for (let i = 0; i < 50; i += 1) {
           const pids = await node.pids();
@@ -295,6 +302,7 @@ export async function createClusterLab(options: ClusterLabOptions): Promise<Clus
       node: nodeOf,
       nodeByMac: (mac) => nodes.find((node) => node.mac === mac.toLowerCase()) ?? null,
       async startManager(name) {
+        if (cleaned) throw new Error('HB_LAB_CLEANED_UP: this lab was cleaned up');
         const node = nodeOf(name);
         if (running(name) !== null) throw new Error(`${adapter.title} already runs on ${name}`);
         const spec = scenario.nodes.find((n) => n.name === name);
@@ -328,7 +336,7 @@ export async function createClusterLab(options: ClusterLabOptions): Promise<Clus
       managerPids,
       async managerUsage(name) {
         const state = running(name);
-        if (state === null) return { pids: [], cpuSeconds: 0, rssKiB: 0, pssKiB: 0 };
+        if (state === null) return { pids: [], cpuSeconds: 0, childCpuSeconds: 0, rssKiB: 0, pssKiB: 0 };
         return treeUsage([state.rootPid], await nodeOf(name).pids());
       },
       standby: (name) => nodeOf(name).exec(adapter.standbyCommand(scenario, scenarioNode(scenario, name)), { timeoutMs: 60_000 }),

@@ -12,6 +12,7 @@ describe('parseProcStat', () => {
       comm: 'heartbeat: master control process',
       state: 'S',
       cpuSeconds: (120 + 35 + 7 + 3) / 100,
+      childCpuSeconds: (7 + 3) / 100,
       rssKiB: 6000,
     });
     expect(parseProcStat(LINE.replace('(heartbeat: master control process)', '(a) b) c)'))?.comm).toBe('a) b) c');
@@ -24,7 +25,7 @@ describe('parseProcStat', () => {
 });
 
 describe('descendantsOf', () => {
-  const stat = (pid: number, ppid: number, state = 'S'): ProcStat => ({ pid, ppid, comm: 'x', state, cpuSeconds: 0, rssKiB: 0 });
+  const stat = (pid: number, ppid: number, state = 'S'): ProcStat => ({ pid, ppid, comm: 'x', state, cpuSeconds: 0, childCpuSeconds: 0, rssKiB: 0 });
 
   test('the root, its children and grandchildren; not its parent, siblings or zombies', () => {
     const stats = [stat(1, 0), stat(10, 1), stat(11, 10), stat(12, 11), stat(13, 10, 'Z'), stat(20, 1)];

@@ -13,6 +13,8 @@ export interface ProcStat {
   readonly state: string;
   /** utime + stime of the process and of its reaped children (cutime + cstime), in seconds. */
   readonly cpuSeconds: number;
+  /** The reaped children's part of cpuSeconds (cutime + cstime). */
+  readonly childCpuSeconds: number;
   readonly rssKiB: number;
 }
 
@@ -30,7 +32,16 @@ export function parseProcStat(text: string, pageSizeKiB = 4): ProcStat | null {
   const rss = Number(rest[21]);
   if (![pid, ppid, rss, ...ticks].every(Number.isFinite)) return null;
   const cpuTicks = ticks.reduce((sum, value) => sum + value, 0);
-  return { pid, ppid, comm, state: rest[0] ?? '?', cpuSeconds: cpuTicks / CLOCK_TICKS_PER_SECOND, rssKiB: rss * pageSizeKiB };
+  const childTicks = (ticks[2] ?? 0) + (ticks[3] ?? 0);
+  return {
+    pid,
+    ppid,
+    comm,
+    state: rest[0] ?? '?',
+    cpuSeconds: cpuTicks / CLOCK_TICKS_PER_SECOND,
+    childCpuSeconds: childTicks / CLOCK_TICKS_PER_SECOND,
+    rssKiB: rss * pageSizeKiB,
+  };
 }
 
 export async function readProcStat(pid: number): Promise<ProcStat | null> {
@@ -65,6 +76,8 @@ export function descendantsOf(roots: readonly number[], stats: readonly ProcStat
 export interface TreeUsage {
   readonly pids: readonly number[];
   readonly cpuSeconds: number;
+  /** Of cpuSeconds: short-lived children already reaped (agents, ping, scripts). */
+  readonly childCpuSeconds: number;
   readonly rssKiB: number;
   readonly pssKiB: number | null;
 }
@@ -76,6 +89,7 @@ export async function treeUsage(roots: readonly number[], candidates: readonly n
   return {
     pids: tree.map((stat) => stat.pid),
     cpuSeconds: tree.reduce((sum, stat) => sum + stat.cpuSeconds, 0),
+    childCpuSeconds: tree.reduce((sum, stat) => sum + stat.childCpuSeconds, 0),
     rssKiB: tree.reduce((sum, stat) => sum + stat.rssKiB, 0),
     pssKiB: pss.every((value) => value !== null) ? pss.reduce((sum: number, value) => sum + (value ?? 0), 0) : null,
   };

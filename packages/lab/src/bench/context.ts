@@ -15,6 +15,8 @@ export class BenchInterrupted extends Error {
 
 export class BenchContext {
   private active: ClusterLab | null = null;
+  private troubled = false;
+  private pending: Promise<void> = Promise.resolve();
   interrupted = false;
 
   constructor(
@@ -40,24 +42,46 @@ export class BenchContext {
     this.checkInterrupted();
     const lab = await createClusterLab({ ...labOptions, log: (line) => this.detail(line) });
     this.active = lab;
+    this.troubled = false;
+    let failed = false;
     try {
       return await body(lab);
+    } catch (err) {
+      failed = true;
+      throw err;
     } finally {
       this.active = null;
-      if (this.options.keepFiles) await lab.collectFiles(join(this.runDir, 'files', label)).catch(() => undefined);
+      // Node files (configs, logs) are kept when asked, and always when something went wrong.
+      if (!this.interrupted && (this.options.keepFiles || failed || this.troubled)) {
+        const dest = join(this.runDir, 'files', label);
+        await lab.collectFiles(dest).catch(() => undefined);
+        if (!this.options.keepFiles) this.log(`${label}: node files kept in ${dest}`);
+      }
       const problems = await lab.cleanup();
       if (problems.length > 0) this.log(`cleanup of ${label} left: ${problems.join('; ')}`);
     }
   }
 
-  /** Ctrl-C: stop the lab now (its waits fail), remember it. */
-  async interrupt(): Promise<void> {
+  /** Something failed in the current lab: keep its node files for a look afterwards. */
+  keepCurrentLabFiles(): void {
+    this.troubled = true;
+  }
+
+  /** Ctrl-C: stop the lab now (its waits fail), remember it. Await `idle()` before exiting. */
+  interrupt(): Promise<void> {
     this.interrupted = true;
     const lab = this.active;
     this.active = null;
     if (lab !== null) {
-      const problems = await lab.cleanup();
-      if (problems.length > 0) this.log(`cleanup left: ${problems.join('; ')}`);
+      this.pending = lab.cleanup().then((problems) => {
+        if (problems.length > 0) this.log(`cleanup left: ${problems.join('; ')}`);
+      });
     }
+    return this.pending;
+  }
+
+  /** Resolves when no cleanup started by interrupt() is still running. */
+  idle(): Promise<void> {
+    return this.pending;
   }
 }

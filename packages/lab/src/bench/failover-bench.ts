@@ -179,8 +179,7 @@ async function cycle(ctx: BenchContext, lab: ClusterLab, kind: ManagerKind, run:
     await lab.waitSettled(b.settleMs);
     ctx.detail(`${kind} run ${run} ${fault}: failback ${Math.round(failbackMs)} ms, standby ${Math.round(standbyMs)} ms, takeover ${Math.round(takeoverMs)} ms`);
   } catch (err) {
-    if (ctx.interrupted) throw new BenchInterrupted();
-    errors.push(err instanceof Error ? err.message : String(err));
+    errors.push(ctx.interrupted ? 'interrupted' : err instanceof Error ? err.message : String(err));
   }
   return result();
 }
@@ -199,11 +198,13 @@ export async function runFailoverBench(ctx: BenchContext, kind: ManagerKind): Pr
           ctx.checkInterrupted();
           const one = await cycle(ctx, lab, kind, run, fault);
           cycles.push(one);
+          ctx.checkInterrupted();
           if (one.errors.length === 0) {
             consecutiveFailures = 0;
             continue;
           }
           consecutiveFailures += 1;
+          ctx.keepCurrentLabFiles();
           ctx.log(`${kind} run ${run} ${fault}: ${one.errors.join('; ')}`);
           if (consecutiveFailures >= 3) throw new Error(`three cycles in a row failed; last: ${one.errors.join('; ')}`);
           // Start over from a clean cluster (bounded: the baseline's own waits).
@@ -214,9 +215,9 @@ export async function runFailoverBench(ctx: BenchContext, kind: ManagerKind): Pr
       }
     });
   } catch (err) {
-    if (err instanceof BenchInterrupted) throw err;
-    error = err instanceof Error ? err.message : String(err);
-    ctx.log(`${kind} failover: ${error}`);
+    // Interrupted or not, what was measured so far is kept.
+    error = err instanceof BenchInterrupted ? 'interrupted' : err instanceof Error ? err.message : String(err);
+    if (!(err instanceof BenchInterrupted)) ctx.log(`${kind} failover: ${error}`);
   }
   return summarizeFailover(cycles, error, timers);
 }

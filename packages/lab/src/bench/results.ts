@@ -73,6 +73,8 @@ export interface FalseDeathResult {
 export interface NodeUsage {
   readonly node: string;
   readonly cpuSeconds: number;
+  /** Of cpuSeconds: the manager's short-lived children (agents' status checks, ping, scripts). */
+  readonly childCpuSeconds: number;
   readonly cpuPercent: number;
   readonly rssMiB: number;
   readonly pssMiB: number | null;
@@ -83,6 +85,8 @@ export interface IdleResult {
   readonly seconds: number;
   readonly timers: ScenarioTimers;
   readonly nodes: readonly NodeUsage[];
+  /** For hbd: RSS of an idle `node -e` with one timer on the same Node.js, the runtime's floor. */
+  readonly runtimeFloorRssMiB: number | null;
   readonly error: string | null;
 }
 

@@ -31,10 +31,12 @@ export async function sampleUsage(ctx: BenchContext, lab: ClusterLab, seconds: n
   const elapsedSeconds = (monotonicMs() - start) / 1000;
   return names.map((node, j) => {
     const cpuSeconds = Math.max(0, (last[j]?.cpuSeconds ?? 0) - (first[j]?.cpuSeconds ?? 0));
+    const childCpuSeconds = Math.max(0, (last[j]?.childCpuSeconds ?? 0) - (first[j]?.childCpuSeconds ?? 0));
     const pss = peakPss[j];
     return {
       node,
       cpuSeconds,
+      childCpuSeconds,
       cpuPercent: (100 * cpuSeconds) / elapsedSeconds,
       rssMiB: (peakRss[j] ?? 0) / 1024,
       pssMiB: pss === null || pss === undefined ? null : pss / 1024,

@@ -76,6 +76,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const runnable: ManagerKind[] = managers.filter((m) => m.available).map((m) => m.kind);
 
   const finish = async (): Promise<string> => {
+    await ctx.idle();
     results.finishedAt = new Date().toISOString();
     results.host.loadAvgAtEnd = loadavg();
     const file = join(runDir, 'results.json');
@@ -103,21 +104,32 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     if (options.sections.includes('failover')) {
       for (const kind of runnable) {
+        ctx.checkInterrupted();
         ctx.log(`${kind}: failover, failback, standby, takeover (${options.runs} runs × ${options.faults.join(', ')})`);
         results.failover[kind] = await runFailoverBench(ctx, kind);
       }
     }
     if (options.sections.includes('false-deaths')) {
-      for (const kind of runnable) results.falseDeaths[kind] = await runFalseDeathBench(ctx, kind);
+      for (const kind of runnable) {
+        ctx.checkInterrupted();
+        results.falseDeaths[kind] = await runFalseDeathBench(ctx, kind);
+      }
     }
     if (options.sections.includes('idle')) {
-      for (const kind of runnable) results.idle[kind] = await runIdleBench(ctx, kind);
+      for (const kind of runnable) {
+        ctx.checkInterrupted();
+        results.idle[kind] = await runIdleBench(ctx, kind);
+      }
     }
     if (options.sections.includes('scale')) {
       if (runnable.includes('hbd')) {
-        for (const count of options.scaleNodes) results.scale.push(await runScaleBench(ctx, count));
+        for (const count of options.scaleNodes) {
+          ctx.checkInterrupted();
+          results.scale.push(await runScaleBench(ctx, count));
+        }
       } else ctx.log('scale: hbd is not available, skipped');
     }
+    ctx.checkInterrupted();
   } catch (err) {
     if (!(err instanceof BenchInterrupted)) {
       process.stderr.write(`hbd-bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
