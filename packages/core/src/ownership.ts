@@ -92,6 +92,11 @@ function resolveConflicts(ctx: Ctx, g: GroupRuntime): boolean {
       }
       continue; // it withdraws; our start waits until its claim is gone
     }
+    if (c === 'unclean' && g.state === 'starting') {
+      // Its copy could not be stopped: do not complete a second one next to it.
+      beginStop(ctx, g, 'abort', NOBODY, null, `${p.name} could not stop its copy (unclean); not starting ours`);
+      return true;
+    }
     if (theirsTentative || c === 'stopping' || c === 'unclean') continue;
     // Two real copies: a split brain.
     const { winner, rule } = splitBrainWinner(s, g, me, g.epoch, i, p.claimEpoch[g.index]!);

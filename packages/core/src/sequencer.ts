@@ -95,6 +95,7 @@ export function advance(ctx: Ctx, g: GroupRuntime): void {
     }
     if (!s.hasQuorum) return; // never start a member without ping quorum; reconcile aborts the start
     if (!heardEveryoneSinceStall(ctx)) return;
+    if (otherCopyRuns(ctx, g)) return; // a split brain being resolved: the loser stops first
     if (g.cursor >= g.members.length) return finishStart(ctx, g);
     g.members[g.cursor] = 'starting';
     issueOp(ctx, g, g.cursor, 'start', 'start');
@@ -155,6 +156,19 @@ function heardEveryoneSinceStall(ctx: Ctx): boolean {
   }
   s.stallEndedAtMs = null;
   return true;
+}
+
+/** A live peer runs (or is stopping, or could not stop) the group; its tentative claims do not count. */
+function otherCopyRuns(ctx: Ctx, g: GroupRuntime): boolean {
+  const s = ctx.s;
+  for (let i = 0; i < s.nodes.length; i++) {
+    if (i === s.localIndex) continue;
+    const p = s.nodes[i]!;
+    if (!isAlivePeer(p)) continue;
+    const c = p.claimState[g.index];
+    if (c === 'started' || c === 'stopping' || c === 'unclean' || (c === 'starting' && !p.claimTentative[g.index])) return true;
+  }
+  return false;
 }
 
 function finishStart(ctx: Ctx, g: GroupRuntime): void {

@@ -160,4 +160,28 @@ describe('split brain on heal', () => {
     p.run(3000);
     expect(p.fullyOn(A)).toEqual(['nodea']);
   });
+
+  test('the winner of a split brain pauses its start while the loser stops, and gives up if the loser cannot stop (unclean)', () => {
+    const web = group('nodea', A, 'Filesystem::/dev/drbd0::/srv', 'nginx');
+    const p = new Pump(makeConfig({ autoFailback: 'off', stopRetriesMax: 0, groups: [web] }));
+    p.agent = (node, op) => {
+      if (p.now < 1000) return undefined;
+      if (node === 'nodeb' && op.action === 'start') return { outcome: 'ok', afterMs: 1500 };
+      if (node === 'nodea' && op.resource.name === 'nginx' && op.action === 'stop') return { outcome: 'failed' };
+      if (node === 'nodea' && op.resource.name === 'nginx' && op.action === 'status') return { outcome: 'ok' };
+      return undefined;
+    };
+    p.bootAll();
+    p.run(3000);
+    expect(p.fullyOn(A)).toEqual(['nodea']);
+    p.cut('nodea', 'nodeb');
+    for (let i = 0; i < 500 && !p.ops.some((o) => o.node === 'nodeb' && o.action === 'start'); i++) p.run(20);
+    p.heal(); // nodeb is starting its first member; nodea still runs everything
+    p.run(15_000);
+    expect(p.eventsOf('groupUnclean', 'nodea')).toHaveLength(1);
+    const nodebStarts = p.ops.filter((o) => o.node === 'nodeb' && o.action === 'start' && o.phase === 'issued').map((o) => o.resource.split('::')[0]);
+    expect(nodebStarts).not.toContain('nginx');
+    expect(p.holders(A)).toEqual(['nodea']); // only the stuck copy is left
+    expect(p.eventsOf('groupReleaseStarted', 'nodeb').map((e) => e.reason)).toContain('nodea could not stop its copy (unclean); not starting ours');
+  });
 });
