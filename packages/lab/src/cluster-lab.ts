@@ -64,8 +64,13 @@ export interface WaitForVipOptions {
 }
 
 export interface LabFaults {
-  /** SIGKILL (or `signal`) every process of the manager's tree at once; returns the PIDs signalled. */
-  killManager(name: string, signal?: NodeJS.Signals): Promise<number[]>;
+  /**
+   * kill -9 (or `signal`) of the manager: by default its main process only, as `kill -9 $(cat
+   * pidfile)` or a crash of the daemon would (its helpers react as they were built to: keepalived's
+   * VRRP child, hbd's guardian); `scope: 'tree'` SIGKILLs every process of the tree at once (frozen
+   * first, so none reacts). Returns the PIDs signalled.
+   */
+  killManager(name: string, options?: { readonly signal?: NodeJS.Signals; readonly scope?: 'main' | 'tree' }): Promise<number[]>;
   /** SIGSTOP every process of the manager's tree. */
   pauseManager(name: string): Promise<number[]>;
   resumeManager(name: string): Promise<number[]>;
@@ -230,10 +235,15 @@ export async function createClusterLab(options: ClusterLabOptions): Promise<Clus
     };
 
     const faults: LabFaults = {
-      async killManager(name, signal = 'SIGKILL') {
+      async killManager(name, killOptions = {}) {
+        const signal = killOptions.signal ?? 'SIGKILL';
+        if ((killOptions.scope ?? 'main') === 'main') {
+          const state = running(name);
+          return state === null ? [] : signalPids([state.rootPid], signal);
+        }
         const pids = await managerPids(name);
         // Frozen first, so no process of the tree sees another die and reacts (keepalived's VRRP
-        // child would send a priority-0 advert on its parent's death: a graceful hand-over, not a crash).
+        // child sends a priority-0 advert when its parent dies).
         if (signal === 'SIGKILL') signalPids(pids, 'SIGSTOP');
         return signalPids(pids, signal);
       },
@@ -336,7 +346,7 @@ export async function createClusterLab(options: ClusterLabOptions): Promise<Clus
       managerPids,
       async managerUsage(name) {
         const state = running(name);
-        if (state === null) return { pids: [], cpuSeconds: 0, childCpuSeconds: 0, rssKiB: 0, pssKiB: 0 };
+        if (state === null) return { pids: [], cpuSeconds: 0, childCpuSeconds: 0, rssKiB: 0, pssKiB: 0, mainRssKiB: 0 };
         return treeUsage([state.rootPid], await nodeOf(name).pids());
       },
       standby: (name) => nodeOf(name).exec(adapter.standbyCommand(scenario, scenarioNode(scenario, name)), { timeoutMs: 60_000 }),

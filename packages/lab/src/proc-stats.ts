@@ -80,6 +80,8 @@ export interface TreeUsage {
   readonly childCpuSeconds: number;
   readonly rssKiB: number;
   readonly pssKiB: number | null;
+  /** RSS of the root process alone (the daemon without its helpers and agents). */
+  readonly mainRssKiB: number;
 }
 
 export async function treeUsage(roots: readonly number[], candidates: readonly number[]): Promise<TreeUsage> {
@@ -91,6 +93,8 @@ export async function treeUsage(roots: readonly number[], candidates: readonly n
     cpuSeconds: tree.reduce((sum, stat) => sum + stat.cpuSeconds, 0),
     childCpuSeconds: tree.reduce((sum, stat) => sum + stat.childCpuSeconds, 0),
     rssKiB: tree.reduce((sum, stat) => sum + stat.rssKiB, 0),
-    pssKiB: pss.every((value) => value !== null) ? pss.reduce((sum: number, value) => sum + (value ?? 0), 0) : null,
+    // A process that exited between the two reads has no PSS any more: it simply does not count.
+    pssKiB: pss.some((value) => value !== null) ? pss.reduce((sum: number, value) => sum + (value ?? 0), 0) : null,
+    mainRssKiB: tree.filter((stat) => roots.includes(stat.pid)).reduce((sum, stat) => sum + stat.rssKiB, 0),
   };
 }

@@ -3,8 +3,8 @@
 //
 //   1. VIP on nodea, cluster settled
 //   2. fault on nodea at t0: crash (every process SIGKILLed, cable pulled), kill (kill -9 of the
-//      manager's processes only: the address stays up on nodea) or link (cable pulled, the manager
-//      keeps running) → failover = first ARP answer from nodeb − t0
+//      manager's main process: what happens to the address is up to the manager's helpers) or
+//      link (cable pulled, the manager keeps running) → failover = first ARP answer from nodeb − t0
 //   3. nodea "reboots" (nothing running, no VIP, empty /run, cable in); nodeb answers alone
 //   4. the manager starts on nodea at t1 → failback = nodea answers alone − t1
 //   5. standby on nodea → nodeb answers alone; takeover on nodea → nodea answers alone

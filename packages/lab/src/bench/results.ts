@@ -76,7 +76,10 @@ export interface NodeUsage {
   /** Of cpuSeconds: the manager's short-lived children (agents' status checks, ping, scripts). */
   readonly childCpuSeconds: number;
   readonly cpuPercent: number;
+  /** Largest RSS of the whole tree (daemon, helpers, agents running at the sample). */
   readonly rssMiB: number;
+  /** Largest RSS of the daemon's main process alone. */
+  readonly mainRssMiB: number;
   readonly pssMiB: number | null;
   readonly processes: number;
 }

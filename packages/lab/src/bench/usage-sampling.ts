@@ -11,6 +11,7 @@ export async function sampleUsage(ctx: BenchContext, lab: ClusterLab, seconds: n
   const names = lab.nodes.map((node) => node.name);
   const first = await Promise.all(names.map((name) => lab.managerUsage(name)));
   const peakRss = first.map((usage) => usage.rssKiB);
+  const peakMainRss = first.map((usage) => usage.mainRssKiB);
   const peakPss = first.map((usage) => usage.pssKiB);
   const processes = first.map((usage) => usage.pids.length);
   const start = monotonicMs();
@@ -21,6 +22,7 @@ export async function sampleUsage(ctx: BenchContext, lab: ClusterLab, seconds: n
     const now = await Promise.all(names.map((name) => lab.managerUsage(name)));
     now.forEach((usage, j) => {
       peakRss[j] = Math.max(peakRss[j] ?? 0, usage.rssKiB);
+      peakMainRss[j] = Math.max(peakMainRss[j] ?? 0, usage.mainRssKiB);
       const pss = usage.pssKiB;
       const before = peakPss[j];
       peakPss[j] = pss === null || before === null || before === undefined ? null : Math.max(before, pss);
@@ -39,6 +41,7 @@ export async function sampleUsage(ctx: BenchContext, lab: ClusterLab, seconds: n
       childCpuSeconds,
       cpuPercent: (100 * cpuSeconds) / elapsedSeconds,
       rssMiB: (peakRss[j] ?? 0) / 1024,
+      mainRssMiB: (peakMainRss[j] ?? 0) / 1024,
       pssMiB: pss === null || pss === undefined ? null : pss / 1024,
       processes: processes[j] ?? 0,
     };
