@@ -307,15 +307,17 @@ function saveLogs(id: string, nodes: readonly ClusterNode[], probe: VipProbe): v
   const dir = process.env.HBD_TEST_LOG_DIR;
   if (dir === undefined || dir === '') return;
   mkdirSync(dir, { recursive: true });
+  // Lab ids repeat when jest runs several files in one worker: the time tells the runs apart.
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   for (const node of nodes) {
-    writeFileSync(join(dir, `${id}-${node.name}.log`), node.log());
+    writeFileSync(join(dir, `${stamp}-${id}-${node.name}.log`), node.log());
     try {
-      writeFileSync(join(dir, `${id}-${node.name}.debug`), readFileSync(join(node.hostDir, 'hbd.debug')));
+      writeFileSync(join(dir, `${stamp}-${id}-${node.name}.debug`), readFileSync(join(node.hostDir, 'hbd.debug')));
     } catch {
       // no debugfile
     }
   }
-  writeFileSync(join(dir, `${id}-probe.txt`), `${probe.describe(0)}\n`);
+  writeFileSync(join(dir, `${stamp}-${id}-probe.txt`), `${probe.describe(0)}\n`);
 }
 
 /** Our own test run may be under systemd; the daemons under test are not. */
