@@ -48,13 +48,16 @@ export function convergenceBoundMs(t: SimTopology, opMaxMs: { start: number; sto
   return t.deadtimeMs + 10 * t.keepaliveMs + 2 * moves;
 }
 
-/** The stated L2 bound: an admin request answers within it (plus any time its node was paused). */
+/**
+ * The stated L2 bound: an admin request answers within it (plus any time its node was paused).
+ * Twice the engine's own give-up time for a request (deadtime + 2 keepalives + per member: start
+ * timeout, every stop attempt with its 1 s pause, and a status check).
+ */
 export function adminBoundMs(t: SimTopology): number {
-  const perGroup = t.groups.reduce(
-    (sum, g) => sum + g.tokens.length * (t.agentTimeouts.stopMs * (t.stopRetriesMax + 1) + 1_000 * t.stopRetriesMax + t.agentTimeouts.startMs),
-    0,
-  );
-  return 2 * t.deadtimeMs + 10 * t.keepaliveMs + 2 * perGroup;
+  const a = t.agentTimeouts;
+  const perMember = a.startMs + (t.stopRetriesMax + 1) * (a.stopMs + 1_000) + a.statusMs;
+  const members = t.groups.reduce((n, g) => n + g.tokens.length, 0);
+  return 2 * (t.deadtimeMs + 2 * t.keepaliveMs + members * perMember);
 }
 
 export function replayCommands(seed: number, profile: ProfileName, faults = ''): string[] {
@@ -152,8 +155,9 @@ export function runSeed(seed: number, options: RunSeedOptions = {}): SeedOutcome
     /** Nodes whose hbd says it holds the group (what `hbctl status` shows the operator). */
     const heldBy = (group: string): string[] =>
       t.nodes.filter((n) => {
-        const st = sim.view(n)?.groups.find((g) => g.id === group)?.localState;
-        return st === 'started' || st === 'starting' || st === 'stopping';
+        const g = sim.view(n)?.groups.find((x) => x.id === group);
+        // A start that says what blocks it is waiting for the operator, not holding the group.
+        return g !== undefined && (g.localState === 'started' || g.localState === 'stopping' || (g.localState === 'starting' && g.blockedBy === undefined));
       });
     const sweep = () => {
       for (const node of t.nodes) {
