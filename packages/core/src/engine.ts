@@ -55,6 +55,7 @@ export function createNode(config: ClusterConfig, boot: BootInfo): StepResult<No
     uncleanGeneration: new Array(groupCount).fill(0),
     lastPacketAtMs: null,
     fencePending: false,
+    leftCleanly: false,
     vouched: new Array(groupCount).fill(false),
     links: [],
     seenMsgIds: [],

@@ -53,6 +53,7 @@ export function notePacket(ctx: Ctx, i: number, link: string, generation: number
   if (!wasAlive) {
     emit(ctx, { kind: 'peerHeard', atMs: ctx.now, peer: p.name, generation, firstTime: !p.everHeard });
     p.everHeard = true;
+    p.leftCleanly = false;
     p.status = 'up';
     p.upSinceAtMs = ctx.now;
     p.activeSinceAtMs = null;
@@ -69,6 +70,7 @@ function peerRestarted(ctx: Ctx, i: number, generation: number): void {
   emit(ctx, { kind: 'peerRestarted', atMs: ctx.now, peer: p.name, oldGeneration: p.generation, newGeneration: generation });
   forgetClaims(ctx, i, 'restarted', 0);
   p.fencePending = false; // that incarnation is gone; the new one tells us what it runs
+  p.leftCleanly = false;
   p.stateSeq = 0;
   p.seenMine = 0;
   p.reportsSeen = false;
@@ -194,6 +196,7 @@ export function onLeaving(ctx: Ctx, i: number, unclean: readonly string[]): void
   // Its heartbeats may have said 'leaving' already (while it stopped its groups); this message says it is done.
   if (p.status !== 'leaving') emit(ctx, { kind: 'peerLeaving', atMs: ctx.now, peer: p.name });
   p.status = 'leaving';
+  p.leftCleanly = true;
   p.activeSinceAtMs = null;
   forgetClaims(ctx, i, 'left', 0);
   s.dirty = true;
@@ -223,7 +226,7 @@ export function checkDeadlines(ctx: Ctx): void {
 function declareDead(ctx: Ctx, i: number, silentMs: number): void {
   const s = ctx.s;
   const p = s.nodes[i]!;
-  const wasLeaving = p.status === 'leaving';
+  const leftCleanly = p.leftCleanly;
   p.status = 'dead';
   p.deadSinceAtMs = ctx.now;
   p.activeSinceAtMs = null;
@@ -231,7 +234,7 @@ function declareDead(ctx: Ctx, i: number, silentMs: number): void {
   emit(ctx, { kind: 'peerDeclaredDead', atMs: ctx.now, peer: p.name, silentMs });
   // Silence does not prove it stopped anything (it may only be cut off): with fencing configured,
   // nothing starts anywhere until it is fenced, as Heartbeat's STONITH rule (§5.8). A clean leave is proof.
-  if (fencingEnabled(s) && !wasLeaving) {
+  if (fencingEnabled(s) && !leftCleanly) {
     p.fencePending = true;
     p.vouched.fill(false);
   }

@@ -57,6 +57,11 @@ export interface PeerState {
    * groups an operator vouched for (cleanup).
    */
   fencePending: boolean;
+  /**
+   * Its `leaving` message arrived: it stopped what it could and said what it could not. (A
+   * heartbeat saying 'leaving' only means a shutdown is under way.)
+   */
+  leftCleanly: boolean;
   vouched: boolean[];
   links: LinkState[];
   seenMsgIds: number[];

@@ -220,6 +220,29 @@ describe('fencing', () => {
     expect(p.fullyOn(WEB)).toEqual(['nodeb']);
   });
 
+  test('a shutdown whose `leaving` never arrived is not a clean leave: the node is fenced before its groups move', () => {
+    const p = new Pump(makeConfig({ groups: [web, db], stonithHosts: ['nodea external/ipmi'], stopRetriesMax: 0 }));
+    p.opLatencyMs = 300;
+    p.agent = (node, op) => (node === 'nodea' && op.resource.name === 'nginx' && op.action !== 'start' && p.now > 1000 ? { outcome: 'failed' } : undefined);
+    p.bootAll();
+    p.run(5000);
+    p.input('nodea', { kind: 'shutdownRequested', nowMs: p.now });
+    p.run(50); // nodeb hears the shutdown begin ('leaving' heartbeat, WEB stopping) ...
+    p.cut('nodea', 'nodeb'); // ... and nothing after it: not the failed stop, not `leaving`
+    p.run(5000);
+    expect(p.eventsOf('groupUnclean', 'nodea')).toHaveLength(1);
+    expect(p.eventsOf('shutdownCompleted', 'nodea')).toHaveLength(1);
+    expect(p.eventsOf('peerLeaving', 'nodeb')).toHaveLength(1);
+    p.crash('nodea', true);
+    p.heal();
+    p.run(10_000);
+    expect(p.fences).toEqual([expect.objectContaining({ by: 'nodeb', node: 'nodea' })]);
+    const fencedAt = p.eventsOf('fencingFinished', 'nodeb')[0]!.atMs;
+    const started = p.ops.find((o) => o.node === 'nodeb' && o.group === WEB && o.action === 'start')!;
+    expect(started.atMs).toBeGreaterThanOrEqual(fencedAt);
+    expect(p.fullyOn(WEB)).toEqual(['nodeb']);
+  });
+
   test('a node that left cleanly is not fenced', () => {
     const p = new Pump(makeConfig({ groups: [web, db], stonithHosts: ['nodea external/ipmi'] }));
     p.bootAll();
