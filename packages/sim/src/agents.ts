@@ -180,7 +180,8 @@ export class SimAgents {
       planned = 'timedOut';
     }
     if (effect.action === 'start') this.set(node, groupIndex, memberIndex, 'starting');
-    else if (effect.action === 'stop') this.set(node, groupIndex, memberIndex, 'stopping');
+    // Stopping what is not running changes nothing real (idempotent stop): it stays 'stopped'.
+    else if (effect.action === 'stop' && before !== 'stopped') this.set(node, groupIndex, memberIndex, 'stopping');
     const op: OpInFlight = {
       node,
       opId: effect.opId,
