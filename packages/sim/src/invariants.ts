@@ -230,11 +230,16 @@ export class InvariantMonitor {
     for (const k of [...this.activations.keys()]) if (k.startsWith(`${node}|`)) this.activations.delete(k);
   }
 
-  /** An operator cleanup lifts the "unclean" block everywhere (the documented way out besides fencing). */
-  onCleanup(group: string): void {
+  /**
+   * An operator cleanup lifts the "unclean" block (the documented way out besides fencing) for the
+   * node it runs on and for nodes that are down: a cleanup vouches for nothing else.
+   */
+  onCleanup(group: string, node: string): void {
     const g = this.world.agents.groupIndexOf(group);
     if (g === undefined) return;
-    for (const k of [...this.failedStops.keys()]) if (k.endsWith(`|${g}`)) this.failedStops.delete(k);
+    for (const n of this.world.topology.nodes) {
+      if (n === node || this.world.nodeRunState(n) === 'down') this.failedStops.delete(`${n}|${g}`);
+    }
   }
 
   hasFailedStop(node: string, g: number): boolean {

@@ -381,7 +381,7 @@ export class Simulation implements World {
     };
     this.admin.set(requestId, rec);
     const words = request.command === 'cleanup' ? `hbctl cleanup ${request.group}` : `hb_${request.command} ${request.scope}`;
-    if (request.command === 'cleanup') this.monitor.onCleanup(request.group);
+    if (request.command === 'cleanup') this.monitor.onCleanup(request.group, name);
     this.timeline.sim(this.now, name, `operator runs ${words} (${requestId})`);
     if (n.runState !== 'down') this.input(n, (nowMs) => ({ kind: 'adminRequested', nowMs, requestId, request }));
     return requestId;
@@ -693,7 +693,9 @@ export class Simulation implements World {
   private exited(n: SimNode): void {
     const left: string[] = [];
     this.config.groups.forEach((grp, g) => {
-      if (this.agents.isActive(n.name, g) && !this.monitor.hasFailedStop(n.name, g)) left.push(grp.id);
+      // A group the node itself reports unclean may stay behind: that is what unclean means.
+      const unclean = n.view?.groups.find((x) => x.id === grp.id)?.localState === 'unclean';
+      if (this.agents.isActive(n.name, g) && !unclean && !this.monitor.hasFailedStop(n.name, g)) left.push(grp.id);
     });
     if (left.length > 0) this.monitor.report('E3', n.name, `shut down cleanly but left ${left.join(', ')} running`);
     this.takeDown(n);
