@@ -178,6 +178,12 @@ function printSummary(s: Summary, profile: ProfileName): void {
   }
 }
 
+// `pnpm sim --seed S | head`: a closed pipe ends the output, not in a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 main().then(
   (code) => {
     process.exitCode = code;
