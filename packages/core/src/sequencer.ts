@@ -8,7 +8,8 @@ import type { ReleaseReason } from './messages';
 import { deadBlocker, eligible, liveHolder, NOBODY, placeUnheld } from './placement';
 import { recoveryWindowMs, STOP_RETRY_DELAY_MS, tentativeStartMs } from './policy';
 import { sendReliable } from './reliable';
-import { isAlivePeer, type GroupRuntime, type OpPurpose, type StopPurpose } from './state';
+import { lastReplyAtMs } from './ping';
+import { isAlivePeer, type GroupRuntime, type NodeState, type OpPurpose, type StopPurpose } from './state';
 import type { Input, ResourceAction } from './types';
 
 function issueOp(ctx: Ctx, g: GroupRuntime, member: number, action: ResourceAction, purpose: OpPurpose): void {
@@ -93,7 +94,9 @@ export function advance(ctx: Ctx, g: GroupRuntime): void {
       g.tentativeSeq = 0;
       s.heartbeatDue = true;
     }
-    if (!s.hasQuorum) return; // never start a member without ping quorum; reconcile aborts the start
+    // Never start a member without ping quorum (reconcile aborts the start). Judged at this very
+    // instant: a result that arrives when the last ping reply is just too old must not slip through.
+    if (!s.hasQuorum || !quorumHoldsAt(s, ctx.now)) return;
     if (!heardEveryoneSinceStall(ctx)) return;
     if (otherCopyRuns(ctx, g)) return; // a split brain being resolved: the loser stops first
     if (g.cursor >= g.members.length) return finishStart(ctx, g);
@@ -156,6 +159,15 @@ function heardEveryoneSinceStall(ctx: Ctx): boolean {
   }
   s.stallEndedAtMs = null;
   return true;
+}
+
+function quorumHoldsAt(s: NodeState, now: number): boolean {
+  if (s.pings.length === 0) return true;
+  for (let ti = 0; ti < s.pings.length; ti++) {
+    const last = lastReplyAtMs(s, ti);
+    if (last !== null && now < last + s.config.deadpingMs) return true;
+  }
+  return false;
 }
 
 /** A live peer runs (or is stopping, or could not stop) the group; its tentative claims do not count. */

@@ -137,6 +137,30 @@ describe('ping quorum', () => {
     expect(p.eventsOf('groupTakeoverStarted', 'nodea').filter((e) => e.atMs > cutAt)).toHaveLength(0);
   });
 
+  test('an operation result arriving just as the last ping reply gets too old does not start the next member', () => {
+    const config = makeConfig({ nodes: ['nodea'], pingTargets: [gw], groups: [makeConfig().groups[0]!] });
+    let r = createNode(config, { localNode: 'nodea', nowMs: 0, previousGeneration: 0 });
+    const ops = (effects: readonly Effect[]) => effects.filter((e): e is Extract<Effect, { kind: 'runResourceOp' }> => e.kind === 'runResourceOp');
+    // Start-up probe: nothing runs.
+    for (const op of ops(r.effects)) r = step(r.state, { kind: 'resourceOpFinished', nowMs: 1, opId: op.opId, outcome: 'notRunning', exitCode: 3, outputTail: '' });
+    let pending = ops(r.effects);
+    r = step(r.state, { kind: 'pingProbeFinished', nowMs: 5, target: gw.name, address: gw.addresses[0]!, reachable: true });
+    pending = [...pending, ...ops(r.effects)];
+    for (let guard = 0; pending.length > 0 && pending[0]!.action === 'status' && guard < 5; guard++) {
+      const op = pending.shift()!;
+      r = step(r.state, { kind: 'resourceOpFinished', nowMs: 2, opId: op.opId, outcome: 'notRunning', exitCode: 3, outputTail: '' });
+      pending.push(...ops(r.effects));
+    }
+    const first = pending.find((o) => o.action === 'start')!;
+    expect(first.resourceIndex).toBe(0);
+    // Time passes (the node is woken as it asks; probes go unanswered) ...
+    for (let t = 1000; t < 5 + config.deadpingMs; t += 500) r = step(r.state, { kind: 'timer', nowMs: t });
+    // ... and the IP start finishes exactly deadping after the only ping reply: quorum is gone at that instant.
+    r = step(r.state, { kind: 'resourceOpFinished', nowMs: 5 + config.deadpingMs, opId: first.opId, outcome: 'ok', exitCode: 0, outputTail: '' });
+    expect(ops(r.effects).filter((o) => o.action === 'start')).toEqual([]);
+    expect(r.effects).toContainEqual({ kind: 'emit', event: expect.objectContaining({ kind: 'quorumChanged', hasQuorum: false }) });
+  });
+
   test('a node without quorum never starts a group at boot', () => {
     const p = new Pump(makeConfig({ pingTargets: [gw] }));
     p.pingDown.add('nodea');
