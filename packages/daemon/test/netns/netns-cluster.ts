@@ -160,6 +160,8 @@ export async function createNetCluster(options: NetClusterOptions = {}): Promise
       );
       // This node's files at the common path, and agent state of its own.
       await labNode.exec(['mount', '--bind', hostDir, common]);
+      // (The mount point is the agents' standard HA_RSCTMP, which they create on first use anyway.)
+      await labNode.exec(['mkdir', '-p', '/run/resource-agents']);
       await labNode.mountTmpfs('/run/resource-agents');
 
       const node: ClusterNode = {
