@@ -4,50 +4,27 @@
 // ipfail move the group, and auto_failback brings it home once the ping node answers again. Two
 // nodes, a real VIP and nginx; the client probe checks after every test that no ARP request was
 // answered from two MACs.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { realTestGate } from '@hbd/testkit';
-import { buildDaemon } from '../build';
-import { createNetCluster, DEADTIME_MS, GROUP_START_MS, type NetCluster } from './netns-cluster';
+import { DEADTIME_MS, GROUP_START_MS, type NetCluster } from './netns-cluster';
+import { useNetClusterSuite } from './suite';
 
 const gate = realTestGate('hbd standby/takeover and ipfail end to end (network namespaces, VIP, nginx)');
 
 let cluster: NetCluster;
-let testStartedAt = 0;
-let roundsBefore = 0;
 
 interface AdminEnvelope {
   status: { code: number; message: string };
   data: { completed: boolean; ok: boolean; message: string; moved: { group: string; from: string | null; to: string }[]; tookMs: number | null } | null;
 }
 
-beforeAll(async () => {
-  if (!gate.enabled) return;
-  buildDaemon();
-  cluster = await createNetCluster();
-  for (const node of cluster.nodes) node.start();
-  await cluster.settle('alpha', 60_000);
-}, 120_000);
-
-afterAll(async () => {
-  if (!gate.enabled || cluster === undefined) return;
-  await cluster.cleanup();
-}, 120_000);
+useNetClusterSuite(gate, (ready) => {
+  cluster = ready;
+});
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 (gate.enabled ? describe : describe.skip)('operator moves and ipfail (2 nodes, VIP + nginx)', () => {
-  beforeEach(() => {
-    testStartedAt = Date.now();
-    roundsBefore = cluster.probe.arp.length;
-  });
-
-  afterEach(() => {
-    const violations = cluster.probe.violations().filter((round) => round.atMs >= testStartedAt);
-    expect({ violations: violations.map((round) => `${new Date(round.atMs).toISOString()}: ${round.macs.map(cluster.whoHas).join(' + ')}`), log: violations.length === 0 ? '' : cluster.probe.describe(testStartedAt) }).toEqual({ violations: [], log: '' });
-    expect(cluster.probe.alive()).toBe(true);
-    expect(cluster.probe.arp.length - roundsBefore).toBeGreaterThan(0);
-  });
-
   test('hbctl standby on alpha moves the group to beta and waits for it; auto_failback does not undo an operator move', async () => {
     const alpha = cluster.node('alpha');
     const beta = cluster.node('beta');

@@ -3,46 +3,22 @@
 // SIGTERM (the peer takes over at once), SIGSTOP beyond deadtime then SIGCONT. Two nodes, a real
 // VIP (IPaddr2, gratuitous ARP) and nginx; a client probes the VIP all along, and after every test
 // no ARP request was ever answered from two MACs.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { realTestGate } from '@hbd/testkit';
-import { buildDaemon } from '../build';
-import { createNetCluster, DEADTIME_MS, GROUP_START_MS, summarize, type NetCluster } from './netns-cluster';
+import { DEADTIME_MS, GROUP_START_MS, summarize, type NetCluster } from './netns-cluster';
+import { useNetClusterSuite } from './suite';
 
 const gate = realTestGate('hbd failover end to end (network namespaces, VIP, nginx)');
 
 let cluster: NetCluster;
-let testStartedAt = 0;
-let roundsBefore = 0;
 
-beforeAll(async () => {
-  if (!gate.enabled) return;
-  buildDaemon();
-  cluster = await createNetCluster();
-  for (const node of cluster.nodes) node.start();
-  await cluster.settle('alpha', 60_000);
-}, 120_000);
-
-afterAll(async () => {
-  if (!gate.enabled || cluster === undefined) return;
-  await cluster.cleanup();
-}, 120_000);
+useNetClusterSuite(gate, (ready) => {
+  cluster = ready;
+});
 
 (gate.enabled ? describe : describe.skip)('failures of the active node (2 nodes, VIP + nginx)', () => {
-  beforeEach(() => {
-    testStartedAt = Date.now();
-    roundsBefore = cluster.probe.arp.length;
-  });
-
-  afterEach(() => {
-    // The invariant of every test: no ARP request answered by two hosts, and the probe was alive.
-    const violations = cluster.probe.violations().filter((round) => round.atMs >= testStartedAt);
-    expect({ violations: violations.map((round) => `${new Date(round.atMs).toISOString()}: ${round.macs.map(cluster.whoHas).join(' + ')}`), log: violations.length === 0 ? '' : cluster.probe.describe(testStartedAt) }).toEqual({ violations: [], log: '' });
-    expect(cluster.probe.alive()).toBe(true);
-    expect(cluster.probe.arp.length - roundsBefore).toBeGreaterThan(0);
-  });
-
   test('kill -9 of the active hbd: its guardian removes the VIP and stops nginx before beta takes over after deadtime', async () => {
     const alpha = cluster.node('alpha');
     const beta = cluster.node('beta');

@@ -8,44 +8,21 @@
 //     auto_failback brings the group home after the soak period.
 // With heartbeats on a link of their own that the VIP does not share, and no ping node, both
 // nodes would keep claiming (Heartbeat's W3): configure a ping node (see ping-quorum-and-ipfail.md).
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import type { StatusDocument } from '@hbd/ipc';
 import { realTestGate } from '@hbd/testkit';
-import { buildDaemon } from '../build';
-import { createNetCluster, DEADTIME_MS, GROUP_START_MS, summarize, type NetCluster } from './netns-cluster';
+import { DEADTIME_MS, GROUP_START_MS, summarize, type NetCluster } from './netns-cluster';
+import { useNetClusterSuite } from './suite';
 
 const gate = realTestGate('hbd link cut end to end (network namespaces, VIP, nginx)');
 
 let cluster: NetCluster;
-let testStartedAt = 0;
-let roundsBefore = 0;
 
-beforeAll(async () => {
-  if (!gate.enabled) return;
-  buildDaemon();
-  cluster = await createNetCluster();
-  for (const node of cluster.nodes) node.start();
-  await cluster.settle('alpha', 60_000);
-}, 120_000);
-
-afterAll(async () => {
-  if (!gate.enabled || cluster === undefined) return;
-  await cluster.cleanup();
-}, 120_000);
+useNetClusterSuite(gate, (ready) => {
+  cluster = ready;
+});
 
 (gate.enabled ? describe : describe.skip)('link cut on the active node (2 nodes, one LAN, ping node on it)', () => {
-  beforeEach(() => {
-    testStartedAt = Date.now();
-    roundsBefore = cluster.probe.arp.length;
-  });
-
-  afterEach(() => {
-    const violations = cluster.probe.violations().filter((round) => round.atMs >= testStartedAt);
-    expect({ violations: violations.map((round) => `${new Date(round.atMs).toISOString()}: ${round.macs.map(cluster.whoHas).join(' + ')}`), log: violations.length === 0 ? '' : cluster.probe.describe(testStartedAt) }).toEqual({ violations: [], log: '' });
-    expect(cluster.probe.alive()).toBe(true);
-    expect(cluster.probe.arp.length - roundsBefore).toBeGreaterThan(0);
-  });
-
   test('the isolated node gives the group up by itself; beta takes over; after the cable is back, one holder and failback', async () => {
     const alpha = cluster.node('alpha');
     const beta = cluster.node('beta');

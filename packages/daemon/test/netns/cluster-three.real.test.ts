@@ -2,43 +2,20 @@
 // guardian releases the group), exactly one survivor takes the group over — the first eligible
 // one in `node` order (beta), never gamma as well — and the group fails back when alpha returns.
 // The client probe checks after every test that no ARP request was answered from two MACs.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { realTestGate } from '@hbd/testkit';
-import { buildDaemon } from '../build';
-import { createNetCluster, DEADTIME_MS, GROUP_START_MS, type NetCluster } from './netns-cluster';
+import { DEADTIME_MS, GROUP_START_MS, type NetCluster } from './netns-cluster';
+import { useNetClusterSuite } from './suite';
 
 const gate = realTestGate('hbd three-node failover end to end (network namespaces, VIP, nginx)');
 
 let cluster: NetCluster;
-let testStartedAt = 0;
-let roundsBefore = 0;
 
-beforeAll(async () => {
-  if (!gate.enabled) return;
-  buildDaemon();
-  cluster = await createNetCluster({ names: ['alpha', 'beta', 'gamma'] });
-  for (const node of cluster.nodes) node.start();
-  await cluster.settle('alpha', 60_000);
-}, 120_000);
-
-afterAll(async () => {
-  if (!gate.enabled || cluster === undefined) return;
-  await cluster.cleanup();
-}, 120_000);
+useNetClusterSuite(gate, (ready) => {
+  cluster = ready;
+}, { names: ['alpha', 'beta', 'gamma'] });
 
 (gate.enabled ? describe : describe.skip)('three nodes (VIP + nginx)', () => {
-  beforeEach(() => {
-    testStartedAt = Date.now();
-    roundsBefore = cluster.probe.arp.length;
-  });
-
-  afterEach(() => {
-    const violations = cluster.probe.violations().filter((round) => round.atMs >= testStartedAt);
-    expect({ violations: violations.map((round) => `${new Date(round.atMs).toISOString()}: ${round.macs.map(cluster.whoHas).join(' + ')}`), log: violations.length === 0 ? '' : cluster.probe.describe(testStartedAt) }).toEqual({ violations: [], log: '' });
-    expect(cluster.probe.alive()).toBe(true);
-    expect(cluster.probe.arp.length - roundsBefore).toBeGreaterThan(0);
-  });
-
   test('kill -9 of alpha: beta alone takes over (first in node order), gamma stays out; failback when alpha returns', async () => {
     const [alpha, beta, gamma] = [cluster.node('alpha'), cluster.node('beta'), cluster.node('gamma')];
     await cluster.settle('alpha');
