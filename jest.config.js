@@ -7,6 +7,9 @@ const common = {
   testEnvironment: 'node',
 };
 module.exports = {
+  // Both cores: the simulator's seed list is CPU-bound; the real tests are polled with bounded
+  // timeouts and tolerate a loaded machine.
+  maxWorkers: 2,
   projects: [
     {
       ...common,
