@@ -13,6 +13,7 @@
 //
 //   node counter-client.js URL INTERVAL_MS TIMEOUT_MS DURATION_S
 const http = require('http');
+const { setTimeout } = require('timers');
 
 const [url, intervalText, timeoutText, durationText] = process.argv.slice(2);
 const intervalMs = Number(intervalText);

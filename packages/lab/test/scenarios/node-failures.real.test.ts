@@ -113,7 +113,7 @@ const DEADTIME_MS = SHORT_TIMERS.deadtimeMs;
       const t0 = monotonicMs();
       const paused = await c.lab.faults.pauseManager(NODE_A);
       expect(paused.length).toBeGreaterThanOrEqual(2); // hbd and its guardian
-      let resumedAt = 0;
+      let resumedAt: number;
       try {
         await c.waitStatus(
           NODE_B,

@@ -67,7 +67,13 @@ export interface AgentSettings {
   readonly stopRetries: number;
 }
 
-export const DEFAULT_AGENT_SETTINGS: AgentSettings = { startTimeoutMs: 10_000, stopTimeoutMs: 5000, stopRetries: 2 };
+/**
+ * start_timeout 10 s: IPaddr2 takes ~4 s (2 s duplicate-address check, 1 s ARP burst) on an idle
+ * machine. stop_timeout 450 ms: hbd's guardian condition (members × stop_timeout < deadtime: 4 ×
+ * 0.45 s < 2 s), which is what hbd asks for at start; a stop that times out under load is retried
+ * (idempotent stops). stop_retries 2: an unclean verdict within ~3 s instead of Heartbeat's 10 s.
+ */
+export const DEFAULT_AGENT_SETTINGS: AgentSettings = { startTimeoutMs: 10_000, stopTimeoutMs: 450, stopRetries: 2 };
 
 export interface ScenarioClusterOptions {
   /** Names the lab's files and the kept logs. */
@@ -99,6 +105,18 @@ export interface StatusLike {
   readonly lastFailover: { readonly group: string; readonly direction: string; readonly from: string | null; readonly to: string | null; readonly reason: string; readonly outcome: string; readonly tookMs: number | null } | null;
 }
 
+/** `hbctl standby|takeover|cleanup --json`'s result (AdminResult, @hbd/ipc). */
+export interface AdminOutcome {
+  readonly exitCode: number | null;
+  readonly completed: boolean;
+  readonly ok: boolean;
+  readonly message: string;
+  readonly moved: readonly { readonly group: string; readonly from: string | null; readonly to: string }[];
+  readonly tookMs: number | null;
+  /** How long the command took, seen from the caller. */
+  readonly answeredAfterMs: number;
+}
+
 export interface CounterClient {
   readonly samples: readonly CounterSample[];
   alive(): boolean;
@@ -116,7 +134,9 @@ export interface InvariantReport {
 export interface TimingRecord {
   readonly scenario: string;
   readonly metric: string;
-  readonly ms: number;
+  readonly value: number;
+  /** 'ms' for durations; a count otherwise. */
+  readonly unit: string;
 }
 
 export interface ScenarioCluster {
@@ -129,6 +149,8 @@ export interface ScenarioCluster {
   node(name: string): ClusterNode;
   hbctl(name: string, args: readonly string[], timeoutMs?: number): Promise<CommandResult>;
   status(name: string): Promise<StatusLike>;
+  /** `hbctl COMMAND --json` on the node, waiting for the outcome (bounded). */
+  admin(name: string, command: 'standby' | 'takeover', timeoutMs?: number): Promise<AdminOutcome>;
   waitStatus(name: string, what: string, test: (doc: StatusLike) => boolean, timeoutMs: number): Promise<StatusLike>;
   /** Every running node active and agreeing that `owner` holds the group; VIP, disk and counter at `owner`. */
   settle(owner: string, timeoutMs?: number): Promise<void>;
@@ -154,8 +176,8 @@ export interface ScenarioCluster {
   /** Waits (bounded) until the lab sees no hbd running on the node any more. */
   waitManagerGone(name: string, timeoutMs: number): Promise<void>;
   invariants(sinceMs: number): InvariantReport;
-  /** A measured duration for docs/scenarios.md (printed at the end of the file). */
-  record(scenario: string, metric: string, ms: number): void;
+  /** A measured duration (or a count, with its unit) for docs/scenarios.md, printed at the end of the file. */
+  record(scenario: string, metric: string, value: number, unit?: string): void;
 }
 
 export interface ScenarioSuite {
@@ -370,6 +392,19 @@ async function buildCluster(options: ScenarioClusterOptions, records: TimingReco
       node: (name) => lab.node(name),
       hbctl,
       status,
+      async admin(name, command, timeoutMs = 60_000) {
+        const askedAt = monotonicMs();
+        const result = await hbctl(name, [command, '--json', '--timeout', String(Math.ceil(timeoutMs / 1000))], timeoutMs + 10_000);
+        const answeredAfterMs = monotonicMs() - askedAt;
+        let envelope: { status: { message: string }; data: Omit<AdminOutcome, 'exitCode' | 'answeredAfterMs'> | null };
+        try {
+          envelope = JSON.parse(result.stdout) as typeof envelope;
+        } catch {
+          throw new Error(`hbctl ${command} on ${name}: no JSON answer (exit ${String(result.code)}): ${result.stdout}${result.stderr}`);
+        }
+        if (envelope.data === null) throw new Error(`hbctl ${command} on ${name}: ${envelope.status.message} (exit ${String(result.code)})`);
+        return { ...envelope.data, exitCode: result.code, answeredAfterMs };
+      },
       waitStatus,
       async settle(owner, timeoutMs = 60_000) {
         const startedAt = monotonicMs();
@@ -487,8 +522,8 @@ async function buildCluster(options: ScenarioClusterOptions, records: TimingReco
             .map(describeRegression),
         };
       },
-      record(scenarioName, metric, ms) {
-        records.push({ scenario: scenarioName, metric, ms: Math.round(ms) });
+      record(scenarioName, metric, value, unit = 'ms') {
+        records.push({ scenario: scenarioName, metric, value: Math.round(value), unit });
       },
     };
     return { cluster, teardown };
@@ -555,11 +590,10 @@ export function useScenarioCluster(gate: RealTestGate, options: ScenarioClusterO
     const { cluster: c, teardown } = built;
     built = null;
     let fsck: CommandResult | null = null;
-    let whole: InvariantReport | null = null;
-    let stored: number | null = null;
-    let leftMounted: string[] = [];
+    const whole = c.invariants(fileStartedAt);
+    let stored: number | null;
+    let leftMounted: string[];
     try {
-      whole = c.invariants(fileStartedAt);
       // A clean stop of every node (groups stopped right to left; standby nodes first, so nothing
       // is handed over), then the disk must be clean.
       const holders = c.mounts.timeline.current();
@@ -592,7 +626,7 @@ export function useScenarioCluster(gate: RealTestGate, options: ScenarioClusterO
     }
     const served = c.counter.samples.filter((s) => s.value !== null);
     const lastServed = served[served.length - 1]?.value ?? null;
-    const table = records.map((r) => `  ${r.scenario}: ${r.metric}: ${r.ms} ms`).join('\n');
+    const table = records.map((r) => `  ${r.scenario}: ${r.metric}: ${r.value} ${r.unit}`).join('\n');
     console.log(
       `scenario suite ${options.label}: ${c.counter.samples.length} requests, ${served.length} served, last value ${String(lastServed)}, ` +
         `value on disk after the stop ${String(stored)}; ${c.lab.probe?.timeline.rounds ?? 0} ARP rounds; ${c.mounts.timeline.samples} mount samples\n${table}`,
