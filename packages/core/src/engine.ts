@@ -54,6 +54,7 @@ export function createNode(config: ClusterConfig, boot: BootInfo): StepResult<No
     unclean: new Array(groupCount).fill(false),
     uncleanGeneration: new Array(groupCount).fill(0),
     lastPacketAtMs: null,
+    lastClaimsAtMs: null,
     fencePending: false,
     leftCleanly: false,
     vouched: new Array(groupCount).fill(false),
@@ -364,6 +365,7 @@ function nextWake(s: NodeState, now: AtMs): AtMs {
     if (g.hint !== null) t = earlier(t, g.hint.atMs + handoffHintTtlMs(c), now);
     t = earlier(t, g.tentativeUntilAtMs, now);
   }
+  if (s.stallEndedAtMs !== null) t = earlier(t, s.stallEndedAtMs + c.deadtimeMs, now);
   for (let k = 0; k < s.admin.length; k++) t = earlier(t, s.admin[k]!.deadlineAtMs, now);
   if (s.leavingSentAtMs !== null) t = earlier(t, s.leavingSentAtMs + leavingAckWaitMs(c), now);
   return t;

@@ -121,6 +121,7 @@ export function applyHeartbeat(ctx: Ctx, i: number, m: HeartbeatMessage): void {
     if (m.stateSeq < p.stateSeq) return; // reordered: older than what we applied
     p.stateSeq = m.stateSeq;
   }
+  p.lastClaimsAtMs = ctx.now;
   if (p.status === 'leaving' && m.status !== 'leaving') {
     // 'leaving' is final for an incarnation; a later heartbeat cannot revive it.
   } else {

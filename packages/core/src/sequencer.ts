@@ -86,6 +86,9 @@ export function advance(ctx: Ctx, g: GroupRuntime): void {
   if (g.op !== null) return;
   const s = ctx.s;
   if (g.state === 'starting') {
+    // Before anything else, even before the announcement counts as seen: after a stall, our view
+    // of who is alive and what they run is stale until the peers are heard again.
+    if (!heardEveryoneSinceStall(ctx)) return;
     if (g.tentativeUntilAtMs !== null) {
       if (!announcementSeen(ctx, g)) return;
       // Seen by everyone; still nobody else claims it? (Conflicts were resolved in reconcile.)
@@ -97,7 +100,6 @@ export function advance(ctx: Ctx, g: GroupRuntime): void {
     // Never start a member without ping quorum (reconcile aborts the start). Judged at this very
     // instant: a result that arrives when the last ping reply is just too old must not slip through.
     if (!s.hasQuorum || !quorumHoldsAt(s, ctx.now)) return;
-    if (!heardEveryoneSinceStall(ctx)) return;
     if (otherCopyRuns(ctx, g)) return; // a split brain being resolved: the loser stops first
     if (g.cursor >= g.members.length) return finishStart(ctx, g);
     g.members[g.cursor] = 'starting';
@@ -146,16 +148,23 @@ function announcementSeen(ctx: Ctx, g: GroupRuntime): boolean {
 }
 
 /**
- * After this process stalled, a start in progress goes on only once every live peer has been
- * heard again: while we were frozen it may have declared us dead and taken the group.
+ * After this process stalled, a start in progress goes on only once every peer has been heard
+ * again: while we were frozen a live one may have declared us dead and taken the group, and one
+ * we hold for dead (even fenced: a fence proves only the incarnation it hit) may have come back
+ * and started it, its packets still queued. A peer that stays silent a full deadtime after we
+ * resumed is dead on fresh evidence.
  */
 function heardEveryoneSinceStall(ctx: Ctx): boolean {
   const s = ctx.s;
   if (s.stallEndedAtMs === null) return true;
+  const silenceJudged = ctx.now >= s.stallEndedAtMs + s.config.deadtimeMs;
   for (let i = 0; i < s.nodes.length; i++) {
     if (i === s.localIndex) continue;
     const p = s.nodes[i]!;
-    if (isAlivePeer(p) && (p.lastPacketAtMs === null || p.lastPacketAtMs < s.stallEndedAtMs)) return false;
+    // Its claims come in heartbeats: any other packet (an ack, a resend) says nothing of them.
+    const heard = p.lastClaimsAtMs !== null && p.lastClaimsAtMs >= s.stallEndedAtMs;
+    if (heard) continue;
+    if (isAlivePeer(p) || (p.everHeard && !silenceJudged)) return false;
   }
   s.stallEndedAtMs = null;
   return true;

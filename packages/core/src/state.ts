@@ -51,6 +51,8 @@ export interface PeerState {
   uncleanGeneration: number[];
   /** When its last packet really arrived (not moved by local stalls). */
   lastPacketAtMs: AtMs | null;
+  /** When its claims were last applied from a heartbeat (not moved by local stalls). */
+  lastClaimsAtMs: AtMs | null;
   /**
    * Fencing is configured and the peer was declared dead without a clean `leaving`: it may still
    * run anything (it may only be cut off), so no group starts anywhere before it is fenced, except

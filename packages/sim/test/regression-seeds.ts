@@ -11,4 +11,6 @@ export const REGRESSION_SEEDS: readonly { readonly seed: number; readonly profil
   { seed: 153, profile: 'ci', finding: 'F6 rollback stopped members below a leftover it did not know about (S2)' },
   { seed: 52, profile: 'full', finding: 'F6 split brain with a copy unknown to its own node never resolved (S1)' },
   { seed: 89, profile: 'full', finding: 'F8 stale unclean marker stranded a group after cleanup (L1)' },
+  { seed: 3758412231, profile: 'full', finding: 'F11 a fence result read after a stall started the group next to the rebooted victim (S5)' },
+  { seed: 2242299802, profile: 'full', finding: 'F11 (was O2) takeover on a stale fence after a stall, the peer back and running it (S5)' },
 ];
