@@ -123,6 +123,7 @@ export function createNode(config: ClusterConfig, boot: BootInfo): StepResult<No
     reachable: 0,
     hasQuorum: config.pingTargets.length === 0,
     noQuorumSinceAtMs: config.pingTargets.length === 0 ? null : now,
+    rejoinWaitUntilAtMs: null,
     reachBehindSinceAtMs: null,
     groups,
     outbox: [],
@@ -366,6 +367,7 @@ function nextWake(s: NodeState, now: AtMs): AtMs {
     t = earlier(t, g.tentativeUntilAtMs, now);
   }
   if (s.stallEndedAtMs !== null) t = earlier(t, s.stallEndedAtMs + c.deadtimeMs, now);
+  t = earlier(t, s.rejoinWaitUntilAtMs, now);
   for (let k = 0; k < s.admin.length; k++) t = earlier(t, s.admin[k]!.deadlineAtMs, now);
   if (s.leavingSentAtMs !== null) t = earlier(t, s.leavingSentAtMs + leavingAckWaitMs(c), now);
   return t;

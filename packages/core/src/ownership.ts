@@ -99,7 +99,7 @@ function resolveConflicts(ctx: Ctx, g: GroupRuntime): boolean {
     }
     if (theirsTentative || c === 'stopping' || c === 'unclean') continue;
     // Two real copies: a split brain.
-    const { winner, rule } = splitBrainWinner(s, g, me, g.epoch, i, p.claimEpoch[g.index]!);
+    const { winner, rule } = splitBrainWinner(s, g, me, g.epoch, i, p.claimEpoch[g.index]!, g.state === 'started', c === 'started');
     if (known < 0) {
       g.conflicts.push(i);
       emit(ctx, { kind: 'splitBrainDetected', atMs: ctx.now, group: g.id, peer: p.name, winner: nodeName(s, winner), rule });
@@ -194,6 +194,7 @@ function maybeStart(ctx: Ctx, g: GroupRuntime): void {
     refuse(ctx, g, why);
     return;
   }
+  if (waitingToRejoin(s, ctx.now)) return; // the other side may hold it: hear it first
   const adminWants = isAdminTakeoverPending(s, g);
   const to = adminWants ? (eligible(s, me, g) ? me : NOBODY) : placeUnheld(s, g, NOBODY);
   if (to === me) {
@@ -208,6 +209,21 @@ function maybeStart(ctx: Ctx, g: GroupRuntime): void {
     if (!hasQuorumOf(s, me)) refuse(ctx, g, `no ping target reachable (0/${s.pings.length}): this node may be the isolated one`);
     else reportIfStranded(ctx, g);
   }
+}
+
+/**
+ * Our cable was out (no quorum, no peer) and the ping node answers again: the peers' heartbeats
+ * come back over the same cable, maybe a moment later. Placing now would start groups the other
+ * side took over meanwhile, and equal epochs would hand them to us: wait until every peer is
+ * heard, or a deadtime passed.
+ */
+function waitingToRejoin(s: NodeState, now: number): boolean {
+  if (s.rejoinWaitUntilAtMs === null) return false;
+  let allHeard = true;
+  for (let i = 0; i < s.nodes.length; i++) if (i !== s.localIndex && !isAlivePeer(s.nodes[i]!)) allHeard = false;
+  if (now < s.rejoinWaitUntilAtMs && !allHeard) return true;
+  s.rejoinWaitUntilAtMs = null;
+  return false;
 }
 
 /**

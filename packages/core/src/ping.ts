@@ -5,7 +5,7 @@
 
 import { emit, type Ctx } from './context';
 import { pingProbeTimeoutMs } from './policy';
-import type { NodeState } from './state';
+import { isAlivePeer, type NodeState } from './state';
 
 export function probeDue(ctx: Ctx): void {
   const s = ctx.s;
@@ -70,6 +70,9 @@ function updateQuorum(ctx: Ctx): void {
   if (reachable === s.reachable && hasQuorum === s.hasQuorum) return;
   s.reachable = reachable;
   if (hasQuorum !== s.hasQuorum) s.noQuorumSinceAtMs = hasQuorum ? null : ctx.now;
+  if (hasQuorum && !s.hasQuorum && s.phase === 'active' && s.nodes.length > 1 && !s.nodes.some((p, i) => i !== s.localIndex && isAlivePeer(p))) {
+    s.rejoinWaitUntilAtMs = ctx.now + s.config.deadtimeMs;
+  }
   s.hasQuorum = hasQuorum;
   s.heartbeatDue = true;
   s.dirty = true;

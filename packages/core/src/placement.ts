@@ -116,15 +116,31 @@ export function anyPeerAlive(s: NodeState): boolean {
 }
 
 /**
- * Split-brain rule: the higher takeover epoch wins; equal epochs → the group's preferred node;
+ * Split-brain rule: the higher takeover epoch wins; equal epochs → a fully running copy over one
+ * still starting (when the caller says which runs), then the group's preferred node;
  * neither preferred → the node listed first in `node` order. Returns the winner and the words.
  */
-export function splitBrainWinner(s: NodeState, g: GroupRuntime, a: number, epochA: number, b: number, epochB: number): { winner: number; rule: string } {
+export function splitBrainWinner(
+  s: NodeState,
+  g: GroupRuntime,
+  a: number,
+  epochA: number,
+  b: number,
+  epochB: number,
+  runningA = false,
+  runningB = false,
+): { winner: number; rule: string } {
   const na = s.config.nodes[a]!;
   const nb = s.config.nodes[b]!;
   if (epochA !== epochB) {
     const winner = epochA > epochB ? a : b;
     return { winner, rule: `higher takeover epoch wins (${na} ${epochA}, ${nb} ${epochB})` };
+  }
+  // Equal epochs (two sides that could not hear each other took it in the same round): a copy that
+  // serves beats one still starting, rather than cutting the service for a start that may fail.
+  if (runningA !== runningB) {
+    const winner = runningA ? a : b;
+    return { winner, rule: `equal epochs (${epochA}); ${s.config.nodes[winner]} already runs it, the other was still starting` };
   }
   if (g.preferredIndex === a || g.preferredIndex === b) {
     return { winner: g.preferredIndex, rule: `equal epochs (${epochA}); ${s.config.nodes[g.preferredIndex]} is the preferred node` };

@@ -218,6 +218,12 @@ export interface NodeState {
   reachable: number;
   hasQuorum: boolean;
   noQuorumSinceAtMs: AtMs | null;
+  /**
+   * Quorum came back while no peer was alive (our cable was out): the other side may hold our
+   * groups and its heartbeats come over the same cable. Until this instant (deadtime later), or
+   * until every peer is heard, no unheld group is placed.
+   */
+  rejoinWaitUntilAtMs: AtMs | null;
   /** Since when a live peer has reached more ping targets than we do (ipfail waits 2 keepalives). */
   reachBehindSinceAtMs: AtMs | null;
   readonly groups: GroupRuntime[];

@@ -112,9 +112,12 @@ describe('ping quorum', () => {
     expect(p.eventsOf('refusedTakeover', 'nodeb')).toEqual(
       expect.arrayContaining([expect.objectContaining({ group: A, reason: 'no ping target reachable (0/1): this node may be the isolated one' })]),
     );
-    // Reach returns: it takes over, saying why.
+    // Reach returns: peer and ping node fell silent together (as when our own cable is pulled), so
+    // it first waits a deadtime to hear the peer, then takes over, saying why.
     p.pingDown.clear();
     p.run(3000);
+    expect(p.fullyOn(A)).toEqual([]);
+    p.run(6000);
     expect(p.fullyOn(A)).toEqual(['nodeb']);
     expect(p.eventsOf('groupTakeoverStarted', 'nodeb').find((e) => e.group === A)!.reason).toMatch(/^nodea dead for \d+\.\d s; ping 1\/1 reachable$/);
   });
@@ -135,6 +138,29 @@ describe('ping quorum', () => {
     // deadping to notice, then deadtime.
     expect(gaveUp.atMs - cutAt).toBeLessThanOrEqual(6000 + 6000 + 1000);
     expect(p.eventsOf('groupTakeoverStarted', 'nodea').filter((e) => e.atMs > cutAt)).toHaveLength(0);
+  });
+
+  test('link-cut heal race: the isolated preferred node hears its ping node before its peer, and waits for the peer instead of taking the group back', () => {
+    const p = new Pump(makeConfig({ pingTargets: [gw] }));
+    p.bootAll();
+    p.run(5000);
+    p.cut('nodea', 'nodeb');
+    p.pingDown.add('nodea');
+    const cutAt = p.now;
+    p.run(25_000);
+    expect(p.fullyOn(A)).toEqual(['nodeb']);
+    // The cable comes back: the ping reply arrives first, nodeb's heartbeats 1.5 s later.
+    p.pingDown.delete('nodea');
+    p.run(1500);
+    p.heal();
+    p.run(30_000);
+    // No second copy, no split brain: A goes home by a clean hand-over (auto_failback on).
+    expect(p.eventsOf('splitBrainDetected')).toEqual([]);
+    const starts = p.eventsOf('groupTakeoverStarted', 'nodea').filter((e) => e.atMs > cutAt && e.group === A);
+    expect(starts).toHaveLength(1);
+    expect(starts[0]!.reason).toMatch(/^nodeb released it \(failback\)/);
+    expect(p.fullyOn(A)).toEqual(['nodea']);
+    expect(p.fullyOn(B)).toEqual(['nodeb']);
   });
 
   test('an operation result arriving just as the last ping reply gets too old does not start the next member', () => {

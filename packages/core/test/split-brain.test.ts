@@ -1,4 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
+import { createNode } from '../src';
+import { splitBrainWinner } from '../src/placement';
 import { group, makeConfig } from './fixtures';
 import { Pump } from './pump';
 
@@ -183,5 +185,18 @@ describe('split brain on heal', () => {
     expect(nodebStarts).not.toContain('nginx');
     expect(p.holders(A)).toEqual(['nodea']); // only the stuck copy is left
     expect(p.eventsOf('groupReleaseStarted', 'nodeb').map((e) => e.reason)).toContain('nodea could not stop its copy (unclean); not starting ours');
+  });
+});
+
+describe('split-brain rule', () => {
+  test('equal epochs: a copy that fully runs beats one still starting, even the preferred node\'s', () => {
+    const config = makeConfig();
+    const s = createNode(config, { localNode: 'nodea', nowMs: 0, previousGeneration: 0 }).state;
+    const g = s.groups[0]!; // preferred nodea (index 0)
+    expect(splitBrainWinner(s, g, 0, 2, 1, 2, false, true)).toEqual({ winner: 1, rule: 'equal epochs (2); nodeb already runs it, the other was still starting' });
+    expect(splitBrainWinner(s, g, 1, 2, 0, 2, true, false).winner).toBe(1);
+    // Both running (or both starting): the preferred node, as before; a higher epoch still comes first.
+    expect(splitBrainWinner(s, g, 0, 2, 1, 2, true, true).winner).toBe(0);
+    expect(splitBrainWinner(s, g, 0, 3, 1, 2, false, true).winner).toBe(0);
   });
 });
