@@ -66,18 +66,18 @@ async function waitAgreedOwner(c: ScenarioCluster, timeoutMs: number): Promise<{
         expect(await c.hasDisk(NODE_A)).toBe(false);
         expect(await c.hasVip(NODE_A)).toBe(false);
         expect(await c.log(NODE_A)).toMatch(/no ping target reachable \(0\/1\) for [\d.]+ s and no peer alive: this node is isolated/);
-        // When each side had the disk: nodea's last mount sample before nodeb's first.
-        const takenB = c.mounts.timeline.firstHeldBy(NODE_B, t0);
-        const releasedA = c.mounts.timeline.segments(t0).find((seg) => seg.holders.includes(NODE_A));
-        expect(takenB).not.toBeNull();
+        // When each side had the disk: nodea's last mount sample, nodeb's first (the mount watch).
+        const segments = c.mounts.timeline.segments(t0);
+        const releasedAtMs = Math.max(...segments.filter((seg) => seg.holders.includes(NODE_A)).map((seg) => seg.lastMs));
+        const takenAtMs = Math.min(...segments.filter((seg) => seg.holders.includes(NODE_B)).map((seg) => seg.fromMs));
         c.record(name, 'cut → VIP answers from nodeb', vip.fromMs - t0);
         c.record(name, 'cut → first counter value from nodeb', served.doneAtMs - t0);
-        if (releasedA !== undefined && takenB !== null) {
-          c.record(name, 'cut → disk unmounted on nodea (isolated, gave up)', releasedA.lastMs - t0);
-          c.record(name, 'cut → disk mounted on nodeb', takenB.fromMs - t0);
-          c.record(name, 'margin: nodea unmounted before nodeb mounted', takenB.fromMs - releasedA.lastMs);
-          expect(releasedA.lastMs).toBeLessThan(takenB.fromMs);
-        }
+        c.record(name, 'cut → disk unmounted on nodea (isolated, gave up)', releasedAtMs - t0);
+        c.record(name, 'cut → disk mounted on nodeb', takenAtMs - t0);
+        // What keeps the two apart is nodeb's IPaddr2 start (duplicate check + ARP burst) before
+        // its Filesystem: see finding F2 in docs/scenarios.md.
+        c.record(name, 'margin: nodea unmounted before nodeb mounted', takenAtMs - releasedAtMs);
+        expect(releasedAtMs).toBeLessThan(takenAtMs);
       } finally {
         await c.lab.faults.linkUp(NODE_A, 'node');
         t1 = monotonicMs();

@@ -81,6 +81,11 @@ export interface ScenarioClusterOptions {
   readonly autoFailback?: 'on' | 'off';
   readonly timers?: ScenarioTimers;
   readonly agents?: AgentSettings;
+  /**
+   * Member order (default 'address-first', the suite's group). 'storage-first' puts the disk and the
+   * service before the VIP, as many haresources lines do: no duplicate-address check guards them.
+   */
+  readonly groupOrder?: 'address-first' | 'storage-first';
 }
 
 /** The part of `hbctl status --json`'s document the scenarios read (StatusDocument, @hbd/ipc). */
@@ -234,17 +239,16 @@ export function scenarioHaCf(s: ResolvedScenario, agents: AgentSettings): string
   );
 }
 
-export function groupTokens(s: ResolvedScenario): string[] {
-  return [
-    `IPaddr2::${s.vip}/${s.prefixLength}/${s.ifname}`,
-    `Dummy::${GATE_DUMMY}`,
-    `Filesystem::${SHARED_DISK_LINK}::${SHARED_DIR}::ext4`,
-    `labcounter::${COUNTER_PORT}::${SHARED_DIR}`,
-  ];
+export function groupTokens(s: ResolvedScenario, order: 'address-first' | 'storage-first' = 'address-first'): string[] {
+  const address = `IPaddr2::${s.vip}/${s.prefixLength}/${s.ifname}`;
+  const gateToken = `Dummy::${GATE_DUMMY}`;
+  const disk = `Filesystem::${SHARED_DISK_LINK}::${SHARED_DIR}::ext4`;
+  const service = `labcounter::${COUNTER_PORT}::${SHARED_DIR}`;
+  return order === 'address-first' ? [address, gateToken, disk, service] : [disk, gateToken, service, address];
 }
 
 /** hbd in the lab, with the suite's ha.cf, haresources and counter service (the rest is the lab's). */
-export function scenarioAdapter(agents: AgentSettings): ManagerAdapter {
+export function scenarioAdapter(agents: AgentSettings, order: 'address-first' | 'storage-first' = 'address-first'): ManagerAdapter {
   const base = hbdAdapter();
   return {
     ...base,
@@ -254,7 +258,7 @@ export function scenarioAdapter(agents: AgentSettings): ManagerAdapter {
       return [
         ...base.configFiles(s, node).filter((file) => !replaced.has(file.path)),
         { path: '/etc/ha.d/ha.cf', content: scenarioHaCf(s, agents), mode: 0o644 },
-        { path: '/etc/ha.d/haresources', content: `# scenario suite: one group, preferred node first\n${preferred} ${groupTokens(s).join(' ')}\n`, mode: 0o644 },
+        { path: '/etc/ha.d/haresources', content: `# scenario suite: one group, preferred node first\n${preferred} ${groupTokens(s, order).join(' ')}\n`, mode: 0o644 },
         ...counterServiceFiles(process.execPath),
       ];
     },
@@ -323,7 +327,7 @@ async function buildCluster(options: ScenarioClusterOptions, records: TimingReco
   const agents = options.agents ?? DEFAULT_AGENT_SETTINGS;
   const lab = await createClusterLab({
     scenario: { nodes: [NODE_A, NODE_B], service: 'none', pingNode: true, autoFailback: options.autoFailback ?? 'on', timers: options.timers ?? SHORT_TIMERS },
-    manager: scenarioAdapter(agents),
+    manager: scenarioAdapter(agents, options.groupOrder),
   });
   let disk: SharedDisk | null = null;
   let mounts: MountWatch | null = null;
@@ -347,7 +351,8 @@ async function buildCluster(options: ScenarioClusterOptions, records: TimingReco
       disk.devices,
     );
     counter = startCounterClient(lab, `http://${s.vip}:${COUNTER_PORT}/`);
-    const group = groupTokens(s)[0] as string;
+    const tokens = groupTokens(s, options.groupOrder);
+    const group = tokens[0] as string;
     const liveDisk = disk;
     const liveMounts = mounts;
     const liveCounter = counter;
@@ -471,7 +476,7 @@ async function buildCluster(options: ScenarioClusterOptions, records: TimingReco
       async stopGroupByHand(name) {
         const node = lab.node(name);
         const results: CommandResult[] = [];
-        for (const token of [...groupTokens(s)].reverse()) {
+        for (const token of [...tokens].reverse()) {
           const [agent, ...args] = token.split('::') as [string, ...string[]];
           const local = `/etc/ha.d/resource.d/${agent}`;
           const path = existsSync(node.hostPath(local)) ? local : join(REPO_ROOT, 'resource-agents', agent);
@@ -559,7 +564,9 @@ export function useScenarioCluster(gate: RealTestGate, options: ScenarioClusterO
     ensureBuilt();
     const probe = await hbdAdapter().probe();
     if (!probe.ok) throw new Error(`hbd cannot run: ${probe.reason}`);
-    built = await buildCluster(options, records);
+    // HBD_SCENARIO_GROUP_ORDER=storage-first reruns a file with the disk before the VIP (findings F2, F3).
+    const order = process.env.HBD_SCENARIO_GROUP_ORDER;
+    built = await buildCluster(order === 'storage-first' || order === 'address-first' ? { ...options, groupOrder: order } : options, records);
     const c = built.cluster;
     const startedAt = monotonicMs();
     await c.lab.startAll();
