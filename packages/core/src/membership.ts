@@ -173,9 +173,11 @@ export function applyHeartbeat(ctx: Ctx, i: number, m: HeartbeatMessage): void {
     }
     if (epoch > g.maxEpochSeen) g.maxEpochSeen = epoch;
     // Remembered until fenced or cleaned up, even across the peer's restarts: the stuck resource may
-    // still run. The same incarnation saying it no longer is unclean was cleaned up there.
+    // still run. The same incarnation saying it no longer is unclean was cleaned up there; a later
+    // incarnation past its start-up probe (active, or leaving) that does not say so checked every
+    // member's status: it found the group stopped, or adopted it and has stopped it cleanly since.
     if (state === 'unclean') markUnclean(p, g.index);
-    else if (p.unclean[g.index] && p.uncleanGeneration[g.index] === p.generation) {
+    else if (p.unclean[g.index] && (p.uncleanGeneration[g.index] === p.generation || m.status === 'active' || m.status === 'leaving')) {
       p.unclean[g.index] = false;
       s.dirty = true;
     }

@@ -13,4 +13,8 @@ export const REGRESSION_SEEDS: readonly { readonly seed: number; readonly profil
   { seed: 89, profile: 'full', finding: 'F8 stale unclean marker stranded a group after cleanup (L1)' },
   { seed: 3758412231, profile: 'full', finding: 'F11 a fence result read after a stall started the group next to the rebooted victim (S5)' },
   { seed: 2242299802, profile: 'full', finding: 'F11 (was O2) takeover on a stale fence after a stall, the peer back and running it (S5)' },
+  { seed: 670815868, profile: 'full', finding: 'F12 (was O3) stale unclean marker about a restarted peer stranded hb_takeover (L2)' },
+  { seed: 2033941264, profile: 'full', finding: 'F12 stale unclean marker from an older incarnation stranded hb_takeover (L2)' },
+  { seed: 3483287142, profile: 'full', finding: 'F12 stale unclean marker stranded hb_standby (L2)' },
+  { seed: 1316496693, profile: 'full', finding: 'F12 (was O3) stale unclean marker stranded a hand-over (L2)' },
 ];
