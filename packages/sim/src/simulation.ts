@@ -432,6 +432,10 @@ export class Simulation implements World {
         return;
       case 'opDone': {
         const n = this.node(item.node);
+        // The incarnation that issued it is gone: its ops were settled (process died) or lost (power
+        // off) then, and the next incarnation numbers its ops from 1 again, so this op id may now
+        // name one of *its* ops, which must not be finished (and its result lost) by this event.
+        if (n.incarnation !== item.incarnation) return;
         const op = this.agents.opInFlight(item.node, item.opId);
         if (op === undefined) return; // the machine died meanwhile
         const result = this.agents.finish(op);
