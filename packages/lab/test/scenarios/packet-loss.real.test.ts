@@ -69,7 +69,8 @@ const count = (text: string, pattern: RegExp): number => text.split('\n').filter
         `${name}: loss by ${applied.map((a) => a.method).join('/')}; ${served.length}/${during.length} requests served; ` +
           `late-heartbeat warnings ${late}; packets dropped by hbd: nodea ${after.a.packets.dropped.total - before.a.packets.dropped.total}, nodeb ${after.b.packets.dropped.total - before.b.packets.dropped.total}`,
       );
-      c.record(name, `requests served during the loss (of ${during.length}; loss by ${applied[0]?.method})`, served.length, 'requests');
+      c.record(name, `requests sent during the loss (loss by ${applied[0]?.method})`, during.length, 'requests');
+      c.record(name, 'of them served (by nodea)', served.length, 'requests');
       c.record(name, 'late-heartbeat warnings (warntime 15 s)', late, 'warnings');
       c.record(name, 'loss applied for', t1 - t0);
     },
