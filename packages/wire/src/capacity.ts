@@ -25,8 +25,9 @@ const WORST_EPOCH = 4_294_967_295;
 
 /**
  * The largest heartbeat of `config`: the longest node name holding every group, each in the
- * longest claim state with a ten-digit epoch, and the widest state counter. HB_WIRE_TOO_LARGE
- * when it does not fit.
+ * longest claim state with a ten-digit epoch and marked tentative (an announced start), the widest
+ * state counter, and for every node the widest `seen` counter and `seenGenerations` entry.
+ * HB_WIRE_TOO_LARGE when it does not fit.
  */
 export function checkHeartbeatCapacity(codec: HbdCodec, config: CapacityConfig): WireResult<HeartbeatCapacity> {
   const from = config.nodes.reduce((a, b) => (b.length > a.length ? b : a), '');
@@ -34,8 +35,10 @@ export function checkHeartbeatCapacity(codec: HbdCodec, config: CapacityConfig):
     type: 'heartbeat',
     status: 'leaving',
     pingReachable: config.pingTargets.length,
-    claims: config.groups.map((g) => ({ group: g.id, state: 'starting', epoch: WORST_EPOCH })),
+    claims: config.groups.map((g) => ({ group: g.id, state: 'starting', epoch: WORST_EPOCH, tentative: true })),
     stateSeq: Number.MAX_SAFE_INTEGER,
+    seen: config.nodes.map(() => Number.MAX_SAFE_INTEGER),
+    seenGenerations: config.nodes.map(() => Number.MAX_SAFE_INTEGER),
   };
   const measured = codec.measure({ from, generation: Number.MAX_SAFE_INTEGER, seq: Number.MAX_SAFE_INTEGER, message });
   if (!measured.ok) return measured;

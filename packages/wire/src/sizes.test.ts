@@ -18,6 +18,9 @@ const typical: HeartbeatMessage = {
   pingReachable: 1,
   claims: config.groups.map((g, i) => ({ group: g.id, state: 'started', epoch: i + 1 })),
   stateSeq: 4711,
+  // Every heartbeat says what it applied of each peer's (master1 is the sender, master2 the peer).
+  seen: [0, 5012],
+  seenGenerations: [0, 1_700_000_002],
 };
 
 function size(codec: HbdCodec, message: HeartbeatMessage | { type: 'ack'; msgId: number }): number {
@@ -37,9 +40,9 @@ const ipaddr = (i: number) => `IPaddr::192.168.100.${100 + i}/24/eth0`;
 
 describe('packet sizes (quoted in docs/reference/wire-protocol.md)', () => {
   test.each([
-    ['sha1', 92, 320, 19, 15],
-    ['md5', 88, 316, 19, 15],
-    ['crc', 76, 304, 19, 15],
+    ['sha1', 92, 369, 13, 11],
+    ['md5', 88, 365, 14, 11],
+    ['crc', 76, 353, 14, 11],
   ] as const)('%s: ack %i B, 3-group heartbeat %i B, max groups %i (bare IP keys) / %i (IPaddr:: keys)', (method, ack, heartbeat, ipGroups, ipaddrGroups) => {
     const codec = createCodec({ config: withAuth(method), hmac: nodeHmac });
     expect(size(codec, { type: 'ack', msgId: 123 })).toBe(ack);
@@ -57,5 +60,19 @@ describe('packet sizes (quoted in docs/reference/wire-protocol.md)', () => {
     const refused = checkHeartbeatCapacity(codec, many);
     expect(!refused.ok && refused.error.code).toBe('HB_WIRE_TOO_LARGE');
     expect(!refused.ok && refused.error.message).toMatch(/^with 40 resource groups a heartbeat can reach \d+ bytes, over the 1400-byte packet limit/);
+  });
+});
+
+describe('what a worst-case heartbeat costs (the rule of thumb in wire-protocol.md)', () => {
+  test('per group claim and per node', () => {
+    const codec = createCodec({ config, hmac: nodeHmac });
+    const worst = (groups: number, nodes: number): number => {
+      const r = checkHeartbeatCapacity(codec, { ...config, nodes: Array.from({ length: nodes }, (_, i) => `master${i + 1}`), groups: Array.from({ length: groups }, (_, i) => ({ id: `k${i}` })) });
+      return r.ok ? r.value.worstCaseBytes : Number(/reach (\d+) bytes/.exec(r.error.message)![1]);
+    };
+    const perClaim = worst(2, 2) - worst(1, 2) - 2; // minus the key "k1"
+    const perNode = worst(1, 3) - worst(1, 2);
+    expect(perClaim).toBe(Number(/Each group claim costs (\d+) bytes/.exec(doc)![1]));
+    expect(perNode).toBe(Number(/each node of the cluster (\d+) bytes/.exec(doc)![1]));
   });
 });
