@@ -48,17 +48,31 @@ export function onAdminRequested(ctx: Ctx, input: AdminInput): void {
       complete(ctx, input.requestId, 'cleanup', r.group, false, `no such group: ${r.group} (groups: ${s.groups.map((g) => g.id).join(', ')})`, []);
       return;
     }
+    if (s.phase === 'up') {
+      // We do not know yet who is alive, so whom we vouch for as dead, and whom to tell.
+      complete(ctx, input.requestId, 'cleanup', r.group, false, `${s.localNode} is still starting (waiting to hear every node or initdead): run the cleanup when it is active`, []);
+      return;
+    }
     const g = s.groups[gi]!;
+    const vouchedFor = [s.localNode];
+    for (let i = 0; i < s.nodes.length; i++) if (i !== s.localIndex && !isAlivePeer(s.nodes[i]!)) vouchedFor.push(s.nodes[i]!.name);
     const was = applyCleanup(ctx, g, s.localIndex);
     const told: string[] = [];
+    const later: string[] = [];
     const stateSeq = ++s.stateSeq;
     for (let i = 0; i < s.nodes.length; i++) {
-      if (i !== s.localIndex && isAlivePeer(s.nodes[i]!)) {
-        sendReliable(ctx, i, { type: 'groupCleanup', group: g.id, stateSeq });
-        told.push(s.nodes[i]!.name);
+      if (i === s.localIndex) continue;
+      const p = s.nodes[i]!;
+      if (isAlivePeer(p)) {
+        sendReliable(ctx, i, { type: 'groupCleanup', group: g.id, stateSeq, vouchedFor });
+        told.push(p.name);
+      } else {
+        p.owedCleanups.push({ group: g.id, stateSeq, vouchedFor });
+        later.push(p.name);
       }
     }
-    complete(ctx, input.requestId, 'cleanup', r.group, true, `cleared ${g.id} (${was})${told.length > 0 ? `; told ${told.join(', ')}` : ''}`, []);
+    const tell = `${told.length > 0 ? `; told ${told.join(', ')}` : ''}${later.length > 0 ? `; will tell ${later.join(', ')} when heard` : ''}`;
+    complete(ctx, input.requestId, 'cleanup', r.group, true, `cleared ${g.id} (${was})${tell}`, []);
     return;
   }
   const command = r.command;

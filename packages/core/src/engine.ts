@@ -63,6 +63,7 @@ export function createNode(config: ClusterConfig, boot: BootInfo): StepResult<No
     fenceRunning: false,
     fenceRetryAtMs: null,
     fencedGeneration: 0,
+    owedCleanups: [],
   }));
   const groups: GroupRuntime[] = config.groups.map((g, index) => ({
     id: g.id,
@@ -228,7 +229,7 @@ function onPacket(ctx: Ctx, input: Extract<Input, { kind: 'packetReceived' }>): 
       if (acceptReliable(ctx, p, m.msgId)) {
         if (m.stateSeq !== undefined && m.stateSeq > p.stateSeq) p.stateSeq = m.stateSeq;
         const gi = s.groupIndex[m.group];
-        if (gi !== undefined) applyCleanup(ctx, s.groups[gi]!, i);
+        if (gi !== undefined) applyCleanup(ctx, s.groups[gi]!, i, m.vouchedFor);
       }
       break;
     case 'nodeFenced':

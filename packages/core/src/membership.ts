@@ -6,7 +6,7 @@
 import { emit, type Ctx } from './context';
 import { seconds } from './format';
 import type { ClusterMessage, HeartbeatMessage } from './messages';
-import { dropOutboxTo } from './reliable';
+import { dropOutboxTo, sendOwedCleanups } from './reliable';
 import { fencingEnabled, isAlivePeer, type ClaimState, type LinkState, type NodeState, type PeerState } from './state';
 
 export function peerIndex(s: NodeState, name: string): number {
@@ -60,6 +60,7 @@ export function notePacket(ctx: Ctx, i: number, link: string, generation: number
     p.deadSinceAtMs = null;
     s.dirty = true;
   }
+  if (p.owedCleanups.length > 0) sendOwedCleanups(ctx, i);
   return true;
 }
 
@@ -174,10 +175,14 @@ export function applyHeartbeat(ctx: Ctx, i: number, m: HeartbeatMessage): void {
     if (epoch > g.maxEpochSeen) g.maxEpochSeen = epoch;
     // Remembered until fenced or cleaned up, even across the peer's restarts: the stuck resource may
     // still run. The same incarnation saying it no longer is unclean was cleaned up there; a later
-    // incarnation past its start-up probe (active, or leaving) that does not say so checked every
-    // member's status: it found the group stopped, or adopted it and has stopped it cleanly since.
+    // incarnation past its start-up probe (active, or leaving) that claims nothing (or a rolled-back
+    // start) checked every member's status: it found the group stopped, or adopted the leftover and
+    // has stopped it cleanly since. (An adopted copy it still runs is the stuck one: remembered.)
     if (state === 'unclean') markUnclean(p, g.index);
-    else if (p.unclean[g.index] && (p.uncleanGeneration[g.index] === p.generation || m.status === 'active' || m.status === 'leaving')) {
+    else if (
+      p.unclean[g.index] &&
+      (p.uncleanGeneration[g.index] === p.generation || ((m.status === 'active' || m.status === 'leaving') && (state === null || state === 'failed')))
+    ) {
       p.unclean[g.index] = false;
       s.dirty = true;
     }

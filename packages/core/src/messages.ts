@@ -83,6 +83,13 @@ export interface GroupCleanupMessage extends Reliable {
   readonly group: GroupId;
   /** The sender's state counter at the cleanup: its older heartbeats (claiming 'unclean') are stale. */
   readonly stateSeq?: number;
+  /**
+   * The nodes the operator vouched for: the sender and the nodes it held for dead at the cleanup.
+   * A receiver forgets what it remembers about a dead node only for these (the message may arrive
+   * much later: it is sent again to a peer that was not heard at the time). Absent: every node the
+   * receiver holds for dead.
+   */
+  readonly vouchedFor?: readonly NodeName[];
 }
 
 /** "I fenced this node (this incarnation of it)": its groups may be taken over now. */

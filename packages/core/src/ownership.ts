@@ -406,7 +406,7 @@ export function onFenceFinished(ctx: Ctx, node: string, success: boolean): void 
  * nothing running), and what we remember about dead nodes (unclean, waiting for fencing). A live
  * node's own unclean state is cleared only by a cleanup run on that node: it still speaks for itself.
  */
-export function applyCleanup(ctx: Ctx, g: GroupRuntime, byIndex: number): string {
+export function applyCleanup(ctx: Ctx, g: GroupRuntime, byIndex: number, vouchedFor?: readonly string[]): string {
   const s = ctx.s;
   const me = s.localIndex;
   const was: string[] = [];
@@ -424,16 +424,17 @@ export function applyCleanup(ctx: Ctx, g: GroupRuntime, byIndex: number): string
   for (let i = 0; i < s.nodes.length; i++) {
     if (i === me) continue;
     const p = s.nodes[i]!;
-    const alive = isAlivePeer(p);
+    // Dead here, and (if the sender says) dead there too at the cleanup: the operator vouched for it.
+    const vouched = !isAlivePeer(p) && (vouchedFor === undefined || vouchedFor.includes(p.name));
     if (p.unclean[g.index]) {
-      if (!alive || i === byIndex) {
+      if (vouched || i === byIndex) {
         was.push(`unclean on ${p.name}`);
         p.unclean[g.index] = false;
       } else {
         stillUnclean.push(p.name);
       }
     }
-    if (!alive && p.fencePending && !p.vouched[g.index]) {
+    if (vouched && p.fencePending && !p.vouched[g.index]) {
       was.push(`waiting for ${p.name} to be fenced`);
       p.vouched[g.index] = true;
       if (p.vouched.every(Boolean)) p.fencePending = false;

@@ -50,9 +50,29 @@ export function resendDue(ctx: Ctx): void {
   }
 }
 
-/** The peer died or restarted: nobody will ack what we sent to its old incarnation. */
+/**
+ * The peer died or restarted: nobody will ack what we sent to its old incarnation. A cleanup is
+ * still owed to it (the operator's word holds for its next incarnation too): sent when it is heard.
+ */
 export function dropOutboxTo(ctx: Ctx, peer: number): void {
-  ctx.s.outbox = ctx.s.outbox.filter((e) => e.to !== peer);
+  const s = ctx.s;
+  const p = s.nodes[peer]!;
+  for (const e of s.outbox) {
+    if (e.to === peer && e.message.type === 'groupCleanup') {
+      const m = e.message;
+      p.owedCleanups.push({ group: m.group, stateSeq: m.stateSeq ?? 0, vouchedFor: m.vouchedFor ?? [] });
+    }
+  }
+  s.outbox = s.outbox.filter((e) => e.to !== peer);
+}
+
+/** The peer is heard (again): send it the cleanups it missed. */
+export function sendOwedCleanups(ctx: Ctx, peer: number): void {
+  const p = ctx.s.nodes[peer]!;
+  const owed = p.owedCleanups;
+  if (owed.length === 0) return;
+  p.owedCleanups = [];
+  for (const c of owed) sendReliable(ctx, peer, { type: 'groupCleanup', group: c.group, stateSeq: c.stateSeq, vouchedFor: c.vouchedFor });
 }
 
 export function pendingTo(ctx: Ctx, type: ClusterMessage['type']): boolean {

@@ -71,6 +71,11 @@ export interface PeerState {
   fenceRetryAtMs: AtMs | null;
   /** The incarnation we fenced: its late packets are ignored. */
   fencedGeneration: number;
+  /**
+   * Operator cleanups it has not acked (it was not heard at the time, or died or restarted before
+   * acking): sent again when it is next heard, so no node keeps blocking a group the operator cleared.
+   */
+  owedCleanups: { readonly group: GroupId; readonly stateSeq: number; readonly vouchedFor: readonly NodeName[] }[];
 }
 
 export interface PingAddressState {

@@ -158,13 +158,18 @@ describe('failed stop', () => {
     expect(p.view('nodeb').groups[0]).toMatchObject({ owner: null, blockedBy: { node: 'nodea', why: 'unclean' } });
     expect(p.view('nodeb').groups[0]!.refusal).toMatch(/^nodea could not stop it/);
     // nodea comes back as a new incarnation: its start-up probe checks every member (the operator
-    // unmounted it by hand), so once it is active nodeb forgets the failed stop; nodea runs its group again.
+    // unmounted it by hand) and it runs its group again. nodeb cannot tell that fresh copy from an
+    // adopted stuck one, so it remembers the failed stop until nodea stops the group cleanly.
     busy = false;
     p.running['nodea']!.clear();
     p.boot('nodea');
     p.run(3000);
     expect(p.fullyOn(WEB)).toEqual(['nodea']);
     expect(p.view('nodeb').groups[0]!.owner).toBe('nodea');
+    expect(p.view('nodeb').groups[0]!.blockedBy).toEqual({ node: 'nodea', why: 'unclean' });
+    p.adminRequest('nodea', { command: 'standby', scope: 'all' });
+    p.run(10_000);
+    expect(p.fullyOn(WEB)).toEqual(['nodeb']);
     expect(p.view('nodeb').groups[0]!.blockedBy).toBeUndefined();
   });
 

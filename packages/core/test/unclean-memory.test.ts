@@ -24,12 +24,34 @@ describe('a peer\'s unclean group', () => {
     p.boot('nodeb');
     p.run(30_000);
     expect(p.view('nodeb').status).toBe('active');
-    expect(p.view('nodea').groups[1]!.blockedBy).toBeUndefined();
     expect(p.fullyOn(B)).toEqual(['nodeb']);
-    // So a hand-over to nodea is not stranded by the stale marker.
+    // While nodeb runs B, nodea cannot tell a fresh copy from an adopted stuck one: it remembers.
+    expect(p.view('nodea').groups[1]!.blockedBy).toEqual({ node: 'nodeb', why: 'unclean' });
+    // Once nodeb stops it cleanly, the marker goes: a hand-over to nodea is not stranded by it.
     const id = p.adminRequest('nodeb', { command: 'standby', scope: 'local' });
     p.run(20_000);
     expect(p.admin.find((a) => a.effect.requestId === id)!.effect.ok).toBe(true);
     expect(p.fullyOn(B)).toEqual(['nodea']);
+    expect(p.view('nodea').groups[1]!.blockedBy).toBeUndefined();
+  });
+
+  test('is remembered while a later incarnation runs a copy it adopted at start-up (the stuck one)', () => {
+    const p = new Pump(makeConfig({ stopRetriesMax: 0 }));
+    p.agent = (node, op) => (node === 'nodeb' && op.action === 'stop' && op.resource.token === 'mysqld' ? { outcome: 'failed' } : undefined);
+    p.bootAll();
+    p.run(20_000);
+    p.adminRequest('nodeb', { command: 'standby', scope: 'local' });
+    p.run(10_000);
+    // kill -9 of hbd on nodeb: mysqld (and the IP) keep running; the new hbd adopts them.
+    p.crash('nodeb', true);
+    p.boot('nodeb');
+    p.run(30_000);
+    expect(p.view('nodeb').status).toBe('active');
+    expect(p.eventsOf('groupFoundRunning', 'nodeb').map((e) => e.action)).toEqual(['adopt']);
+    expect(p.view('nodea').groups[1]!.blockedBy).toEqual({ node: 'nodeb', why: 'unclean' });
+    // nodeb dies for good: nodea still does not start B next to the stuck copy.
+    p.crash('nodeb', true);
+    p.run(20_000);
+    expect(p.ops.filter((o) => o.node === 'nodea' && o.group === B && o.action === 'start')).toEqual([]);
   });
 });
