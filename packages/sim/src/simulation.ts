@@ -663,6 +663,9 @@ export class Simulation implements World {
         this.timeline.event(this.now, n.name, effect.event);
         for (const listen of this.eventListeners) listen(n.name, effect.event);
         if (effect.event.kind === 'shutdownCompleted') this.exited(n);
+        // hb_takeover starting a group nobody held: an operator placement too (no failback), known
+        // before the request completes (it may complete long after, or never within the check).
+        if (effect.event.kind === 'groupTakeoverStarted' && effect.event.reason.startsWith('hb_takeover on ')) this.movedByAdmin.add(effect.event.group);
         return;
     }
   }

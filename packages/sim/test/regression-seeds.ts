@@ -20,6 +20,7 @@ export const REGRESSION_SEEDS: readonly { readonly seed: number; readonly profil
   { seed: 721403958, profile: 'full', finding: 'F12 guard: an adopted (stuck) copy must not clear the unclean marker (S5 when the O3 fix was too broad)' },
   { seed: 736542256, profile: 'full', finding: 'F12 guard: same, after kill -9 of the adopting hbd (S5)' },
   { seed: 4285178699, profile: 'full', finding: 'F13 (was O5) a cleanup reached only the peers alive at that instant (L1)' },
+  { seed: 1380317002, profile: 'full', finding: 'H (harness) hb_takeover of an unheld group is an operator placement before the request completes (L1 expected failback)' },
   { seed: 2176677359, profile: 'full', finding: 'H (was O4, harness) a dead incarnation\'s op result swallowed the new incarnation\'s op with the same id (L1)' },
   { seed: 1466672580, profile: 'full', finding: 'H (was O4, harness) same op-id collision across incarnations: a start never finished (L1)' },
 ];
