@@ -163,6 +163,42 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: expectHolder('master1'),
   },
   {
+    name: 'master1-cable-pulled',
+    title: "master1's cable is pulled and plugged back: the ping reply comes back before master2's heartbeats",
+    story: [
+      "At 120 s master1's only cable is pulled: it loses master2 and the ping node at once. master2",
+      'still reaches the ping node and takes the group over; master1, with no ping node and no peer',
+      'for a deadtime, knows it is the isolated one and stops its copy. At 240 s the cable is back:',
+      "master1's ping probe is answered a moment before master2's next heartbeat arrives (1 s later).",
+      'master1 has quorum again but hears no peer yet, so it waits to hear them before placing the',
+      'group (it would otherwise start it as the preferred node next to the running copy, and win',
+      'the split brain on equal epochs). It hears master2 holding the group; auto_failback on then',
+      'hands it back to master1 cleanly after the soak period. No split brain, one hand-over.',
+    ],
+    script: (sim) => {
+      bootBoth(sim);
+      sim.at(120_000, 'cable pulled', () => {
+        sim.ping.cut('master1', PING);
+        sim.network.setPair('master1', 'master2', { blocked: true });
+        sim.note('master1', `network: master1's cable pulled (no heartbeat link, no ${PING})`);
+      });
+      sim.at(240_000, 'ping back', () => {
+        sim.ping.restore('master1', PING);
+        sim.note('master1', `network: cable back; ${PING} answers master1 first`);
+      });
+      sim.at(241_000, 'link back', () => {
+        sim.network.setPair('master1', 'master2', { blocked: false });
+        sim.note(null, 'network: heartbeat link restored');
+      });
+    },
+    endMs: 360_000,
+    expect: (sim) => {
+      const text = sim.timeline.text();
+      if (/Split brain/.test(text)) return 'a split brain was reported after the cable came back';
+      return expectHolder('master1')(sim);
+    },
+  },
+  {
     name: 'heartbeat-link-cut',
     title: 'the heartbeat link is cut while both nodes still reach the ping node',
     story: [
