@@ -8,11 +8,12 @@ describe('netem', () => {
     expect(netemArgs({})).toEqual([]);
   });
 
-  test('the nftables fallback: random loss and duplication on the node\'s egress', () => {
+  test('the nftables fallback: random loss and duplication of IPv4 packets leaving the node', () => {
     const text = netemNftRuleset('eth0', { lossPercent: 30, duplicatePercent: 2 });
-    expect(text).toContain('type filter hook egress device "eth0" priority 0;');
-    expect(text).toContain('numgen random mod 100 < 30 drop');
-    expect(text).toContain('numgen random mod 100 < 2 dup to "eth0"');
+    expect(text).toContain('table ip hbdlab_netem {');
+    expect(text).toContain('type filter hook output priority 0;');
+    expect(text).toContain('oifname "eth0" numgen random mod 100 < 30 drop');
+    expect(text).toContain('oifname "eth0" numgen random mod 100 < 2 dup to ip daddr device "eth0"');
   });
 });
 

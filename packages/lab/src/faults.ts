@@ -5,7 +5,7 @@
 //   firewall     nftables in the node's namespace: drop everything to/from chosen peers
 //                (partition), drop ICMP echo to the ping node (ping target loss)
 //   netem        tc netem on the node's egress when the kernel has sch_netem; otherwise loss and
-//                duplication with nftables' netdev egress hook (numgen random); delay then refused
+//                duplication of IPv4 packets with nftables (numgen random); delay then refused
 //   agents       the Dummy agent's fault switches (HBD_DUMMY_FAIL, HBD_DUMMY_DELAY_MS) in the
 //                node's /etc/ha.d/lab-agent-faults.env, read by every call
 
@@ -45,6 +45,7 @@ export async function setNodeLink(node: ClusterNode, up: boolean): Promise<void>
 }
 
 const FIREWALL_TABLE = 'hbdlab';
+const NETEM_TABLE = 'hbdlab_netem';
 
 export function firewallRuleset(ifname: string): string {
   return `table inet ${FIREWALL_TABLE} {
@@ -130,16 +131,20 @@ export function netemArgs(spec: NetemSpec): string[] {
   return args;
 }
 
-/** The nftables fallback: a netdev egress chain on the node's interface. */
+/**
+ * The nftables fallback: IPv4 packets leaving the node's interface (ARP is not touched). An output
+ * hook, not the netdev egress hook: on a veth, a drop at egress is retried by the stack and the
+ * packet still arrives, late.
+ */
 export function netemNftRuleset(ifname: string, spec: NetemSpec): string {
   const rules: string[] = [];
   const loss = Math.round(spec.lossPercent ?? 0);
   const dup = Math.round(spec.duplicatePercent ?? 0);
-  if (loss > 0) rules.push(`    numgen random mod 100 < ${loss} drop`);
-  if (dup > 0) rules.push(`    numgen random mod 100 < ${dup} dup to "${ifname}"`);
-  return `table netdev hbdlab_netem {
-  chain egress {
-    type filter hook egress device "${ifname}" priority 0; policy accept;
+  if (loss > 0) rules.push(`    oifname "${ifname}" numgen random mod 100 < ${loss} drop`);
+  if (dup > 0) rules.push(`    oifname "${ifname}" numgen random mod 100 < ${dup} dup to ip daddr device "${ifname}"`);
+  return `table ip ${NETEM_TABLE} {
+  chain output {
+    type filter hook output priority 0; policy accept;
 ${rules.join('\n')}
   }
 }
@@ -179,7 +184,7 @@ export async function applyNetem(node: ClusterNode, spec: NetemSpec): Promise<Ne
 
 export async function clearNetem(node: ClusterNode): Promise<void> {
   await runCommand(['ip', 'netns', 'exec', node.netns, 'tc', 'qdisc', 'del', 'dev', node.ifname, 'root'], { check: false });
-  await runCommand(['ip', 'netns', 'exec', node.netns, 'nft', 'delete', 'table', 'netdev', 'hbdlab_netem'], { check: false });
+  await runCommand(['ip', 'netns', 'exec', node.netns, 'nft', 'delete', 'table', 'ip', NETEM_TABLE], { check: false });
 }
 
 export interface AgentFaultSpec {

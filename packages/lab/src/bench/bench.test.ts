@@ -63,6 +63,7 @@ function cycle(fault: FailoverCycle['fault'], failoverMs: number | null, extra: 
     fault,
     failoverMs,
     dualOwnerMs: 0,
+    dualOwnerRounds: { failover: 0, failback: 0, standby: 0, takeover: 0 },
     failbackMs: 2000,
     failbackOutageMs: 300,
     standbyMs: 900,

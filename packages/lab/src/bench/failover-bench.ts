@@ -21,7 +21,7 @@ import { delay, monotonicMs } from '../time';
 import type { BenchContext } from './context';
 import { BenchInterrupted } from './context';
 import type { FaultKind } from './options';
-import type { FailoverCycle, FailoverResult, MetricName } from './results';
+import { CYCLE_PHASES, type CyclePhase, type FailoverCycle, type FailoverResult, type MetricName } from './results';
 
 const A = 'nodea';
 const B = 'nodeb';
@@ -129,7 +129,27 @@ async function cycle(ctx: BenchContext, lab: ClusterLab, kind: ManagerKind, run:
   let takeoverMs: number | null = null;
   let overheadMs: number | null = null;
   let agentToVipMs: number | null = null;
-  const result = (): FailoverCycle => ({ run, fault, failoverMs, dualOwnerMs, failbackMs, failbackOutageMs, standbyMs, standbyOutageMs, takeoverMs, overheadMs, agentToVipMs, errors });
+  const dualOwnerRounds: Record<CyclePhase, number> = { failover: 0, failback: 0, standby: 0, takeover: 0 };
+  const dualRounds = (fromMs: number): number =>
+    probe.timeline
+      .dualOwnerEpisodes(fromMs)
+      .filter((episode) => episode.lastMs >= fromMs)
+      .reduce((sum, episode) => sum + episode.rounds, 0);
+  const result = (): FailoverCycle => ({
+    run,
+    fault,
+    failoverMs,
+    dualOwnerMs,
+    dualOwnerRounds,
+    failbackMs,
+    failbackOutageMs,
+    standbyMs,
+    standbyOutageMs,
+    takeoverMs,
+    overheadMs,
+    agentToVipMs,
+    errors,
+  });
   try {
     const current = probe.currentMacs();
     if (!(current.length === 1 && current[0] === macA)) throw new Error(`cycle start: VIP answered by [${current.join(' ')}], not ${A}`);
@@ -142,6 +162,7 @@ async function cycle(ctx: BenchContext, lab: ClusterLab, kind: ManagerKind, run:
     // Give the old node a moment to show whether it still answers (kill -9 leaves the address up).
     await delay(Math.max(500, 3 * 20));
     dualOwnerMs = probe.timeline.dualOwnerEpisodes(t0).reduce((sum, episode) => sum + (episode.lastMs - episode.fromMs) + 20, 0);
+    dualOwnerRounds.failover = dualRounds(t0);
     if (kind === 'hbd') {
       const status = await lab.node(B).exec([process.execPath, HBCTL_BIN, 'status', '--json'], { check: false, timeoutMs: 10_000 });
       const facts = hbdTakeoverFacts(status.stdout, lab.scenario.timers.deadtimeMs, w0);
@@ -163,6 +184,7 @@ async function cycle(ctx: BenchContext, lab: ClusterLab, kind: ManagerKind, run:
     failbackMs = since(back, t1, 'failback');
     failbackOutageMs = outage(lab, B, back);
     await lab.waitSettled(b.settleMs);
+    dualOwnerRounds.failback = dualRounds(t1);
 
     const t2 = monotonicMs();
     const standby = await lab.standby(A);
@@ -171,12 +193,14 @@ async function cycle(ctx: BenchContext, lab: ClusterLab, kind: ManagerKind, run:
     standbyMs = since(given, t2, 'standby');
     standbyOutageMs = outage(lab, A, given);
     await lab.waitSettled(b.settleMs);
+    dualOwnerRounds.standby = dualRounds(t2);
 
     const t3 = monotonicMs();
     await lab.takeover(A);
     const taken3 = await lab.waitForVipOn(A, { sinceMs: t3, timeoutMs: b.moveMs, stableMs: 300 });
     takeoverMs = since(taken3, t3, 'takeover');
     await lab.waitSettled(b.settleMs);
+    dualOwnerRounds.takeover = dualRounds(t3);
     ctx.detail(`${kind} run ${run} ${fault}: failback ${Math.round(failbackMs)} ms, standby ${Math.round(standbyMs)} ms, takeover ${Math.round(takeoverMs)} ms`);
   } catch (err) {
     errors.push(ctx.interrupted ? 'interrupted' : err instanceof Error ? err.message : String(err));
@@ -242,11 +266,16 @@ export function summarizeFailover(cycles: readonly FailoverCycle[], error: strin
   };
   const dualOwnerCycles: Partial<Record<FaultKind, number>> = {};
   for (const c of cycles) if (c.dualOwnerMs > 0) dualOwnerCycles[c.fault] = (dualOwnerCycles[c.fault] ?? 0) + 1;
+  const dualOwnerCyclesByPhase: Partial<Record<CyclePhase, number>> = {};
+  for (const phase of CYCLE_PHASES.filter((p) => p !== 'failover')) {
+    dualOwnerCyclesByPhase[phase] = cycles.filter((c) => c.dualOwnerRounds[phase] > 0).length;
+  }
   return {
     timers: timers ?? { keepaliveMs: 0, warntimeMs: 0, deadtimeMs: 0, initdeadMs: 0, deadpingMs: 0 },
     cycles,
     summary,
     dualOwnerCycles,
+    dualOwnerCyclesByPhase,
     failedCycles: cycles.filter((c) => c.errors.length > 0).length,
     error,
   };

@@ -56,11 +56,23 @@ export function formatReport(r: BenchResults): string {
       metric(`failover: ${FAULT_LABEL[fault]}`, fault);
       rows.push([`  cycles with two MACs at once`, ...kinds.map((k) => (r.failover[k] === undefined ? '-' : `${r.failover[k]?.dualOwnerCycles[fault] ?? 0}/${r.failover[k]?.cycles.filter((c) => c.fault === fault && c.failoverMs !== null).length ?? 0}`))]);
     }
+    const dualRow = (phase: 'failback' | 'standby' | 'takeover'): void => {
+      rows.push([
+        '  cycles with two MACs at once',
+        ...kinds.map((k) => {
+          const f = r.failover[k];
+          return f === undefined ? '-' : `${f.dualOwnerCyclesByPhase?.[phase] ?? 0}/${f.cycles.filter((c) => c[`${phase}Ms`] !== null).length}`;
+        }),
+      ]);
+    };
     metric('failback (manager start → VIP back)', 'failback');
     metric('  VIP unanswered during failback', 'failbackOutage');
+    dualRow('failback');
     metric('standby hand-over', 'standby');
     metric('  VIP unanswered during standby', 'standbyOutage');
+    dualRow('standby');
     metric('takeover (back to the preferred node)', 'takeover');
+    dualRow('takeover');
     metric('manager overhead (hbd: declared late + decision)', 'overhead');
     metric('  first agent start → VIP answers', 'agentToVip');
     rows.push(['failed cycles', ...kinds.map((k) => (r.failover[k] === undefined ? '-' : `${r.failover[k]?.failedCycles ?? 0}${r.failover[k]?.error ? ' (aborted)' : ''}`))]);

@@ -25,6 +25,8 @@ export interface FailoverCycle {
   readonly failoverMs: number | null;
   /** How long two MACs answered at once, from the fault until the old node was rebooted. */
   readonly dualOwnerMs: number;
+  /** ARP rounds answered by two MACs, per phase of the cycle (the invariant: all zero). */
+  readonly dualOwnerRounds: Readonly<Record<CyclePhase, number>>;
   /** Manager started on the rebooted preferred node → its MAC answers alone. */
   readonly failbackMs: number | null;
   /** During failback: last answer from the survivor → first from the preferred node. */
@@ -44,14 +46,19 @@ export interface FailoverCycle {
   readonly errors: readonly string[];
 }
 
+export type CyclePhase = 'failover' | 'failback' | 'standby' | 'takeover';
+export const CYCLE_PHASES: readonly CyclePhase[] = ['failover', 'failback', 'standby', 'takeover'];
+
 export type MetricName = 'crash' | 'kill' | 'link' | 'failback' | 'failbackOutage' | 'standby' | 'standbyOutage' | 'takeover' | 'overhead' | 'agentToVip';
 
 export interface FailoverResult {
   readonly timers: ScenarioTimers;
   readonly cycles: readonly FailoverCycle[];
   readonly summary: Partial<Record<MetricName, Summary | null>>;
-  /** Cycles (per fault) in which two MACs answered at once. */
+  /** Cycles (per fault) in which two MACs answered at once after the fault. */
   readonly dualOwnerCycles: Partial<Record<FaultKind, number>>;
+  /** Cycles in which two MACs answered at once during failback, standby or takeover. */
+  readonly dualOwnerCyclesByPhase: Partial<Record<CyclePhase, number>>;
   readonly failedCycles: number;
   readonly error: string | null;
 }
