@@ -10,6 +10,7 @@ module.exports = {
   // Both cores: the simulator's seed list is CPU-bound; the real tests are polled with bounded
   // timeouts and tolerate a loaded machine.
   maxWorkers: 2,
+  globalSetup: '<rootDir>/jest.global-setup.js',
   projects: [
     {
       ...common,

@@ -13,6 +13,7 @@ export function realTestGate(what: string): RealTestGate {
   if (process.env.HBD_REQUIRE_REAL_TESTS === '1') {
     throw new Error(`HBD_REQUIRE_REAL_TESTS=1 but ${reason}`);
   }
-  console.warn(`\n*** SKIPPED: ${reason} ***\n`);
+  // Straight to stderr: jest drops console output of a file whose tests are all skipped.
+  process.stderr.write(`\n*** SKIPPED: ${reason} ***\n`);
   return { enabled: false, reason };
 }
