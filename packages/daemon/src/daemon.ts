@@ -267,7 +267,7 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
     evidenceWindowMs: config.deadtimeMs + config.warntimeMs + 5000,
     textOf: (event) => eventMessage(event, messageContext).text,
   });
-  const prober = options.prober ?? createPingProber({ onTrouble: (text) => log.log('error', text) });
+  const prober = options.prober ?? createPingProber({ intervalMs: config.keepaliveMs, onTrouble: (text) => log.log('error', text) });
   // Resources left running by a crashed hbd are found by the engine's start-up probe (status of
   // every member before it becomes active): adopted when a group runs whole, else stopped.
   let guardian: GuardianLink | null = null;

@@ -1,4 +1,4 @@
-// Ping targets through the real prober (iputils ping, exit status only): a reachable target on
+// Ping targets through the real prober (one long-lived iputils ping per address): a reachable target on
 // loopback, and the ipfail case where one node loses its target and the group moves to the node
 // that still reaches it. A stand-in `ping` decides per node which target answers (tests may only
 // send traffic to loopback).
@@ -35,7 +35,14 @@ function switchablePing(name: string, initially: 'up' | 'down'): { command: stri
   const stateFile = join(dir, 'state');
   const command = join(dir, 'ping');
   writeFileSync(stateFile, initially);
-  writeFileSync(command, `#!/bin/sh\n[ "$(cat '${stateFile}')" = up ] && exit 0\nsleep 0.2\nexit 1\n`);
+  // A continuous `ping -n -O -i S ADDR`: a reply or "no answer yet" per interval (bounded to 600).
+  writeFileSync(
+    command,
+    `#!/bin/sh\ninterval=1; prev=; for a; do [ "$prev" = -i ] && interval=$a; prev=$a; last=$a; done\nseq=1\n` +
+      `while [ $seq -le 600 ]; do\n` +
+      `  if [ "$(cat '${stateFile}')" = up ]; then echo "64 bytes from $last: icmp_seq=$seq ttl=64 time=0.05 ms"; else echo "no answer yet for icmp_seq=$seq"; fi\n` +
+      `  seq=$((seq + 1)); sleep "$interval"\ndone\n`,
+  );
   chmodSync(command, 0o755);
   return { command, set: (state) => writeFileSync(stateFile, state) };
 }
@@ -59,7 +66,7 @@ describe('ping targets', () => {
     cluster = await startCluster(['alpha', 'beta'], [['alpha', 'Dummy::web']], {
       port: await freeUdpPort(),
       overrides: { pingTargets: [{ name: 'gw', kind: 'ping_group', addresses: ['127.0.0.1'] }], deadpingMs: 1000 },
-      proberFor: (name) => createPingProber({ command: [pings[name as 'alpha' | 'beta'].command] }),
+      proberFor: (name) => createPingProber({ command: [pings[name as 'alpha' | 'beta'].command], intervalMs: 200 }),
     });
     await eventually('alpha holds the group with quorum', async () => (await status('alpha')).groups[0]?.localState === 'started', 15_000);
     pings.alpha.set('down');
