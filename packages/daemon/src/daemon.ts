@@ -87,7 +87,7 @@ export interface DaemonOptions<S> {
 }
 
 export interface GuardianOptions {
-  /** The guardian's script (default dist/guardian/main.js). */
+  /** What the guardian (an idle sh sentinel) runs with Node.js once hbd is gone (default dist/guardian/main.js). */
   readonly script?: string;
   /** hbd logs to stderr (--foreground): so does the guardian, on the same stream. */
   readonly stderr: boolean;

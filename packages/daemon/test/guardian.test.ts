@@ -3,13 +3,14 @@
 // dead guardian is noticed and replaced; a clean SIGTERM leaves the guardian nothing to do.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StatusDocument } from '@hbd/ipc';
 import { connectDaemon } from '../../cli/src/daemon-client';
 import { createLoopbackCluster, probeService, type LoopbackCluster, type LoopbackNode } from '../src/demo/loopback-cluster';
-import { GUARDIAN_PID_FILE, waitForPreviousGuardian } from '../src/guardian/guardian-link';
+import { GUARDIAN_PID_FILE, GUARDIAN_STATE_FILE, waitForPreviousGuardian } from '../src/guardian/guardian-link';
+import { decodeToGuardian } from '../src/guardian/protocol';
 import { buildDaemon } from './build';
 import { eventually } from './cluster-harness';
 import { freeUdpAndTcpPorts } from './free-port';
@@ -79,6 +80,15 @@ describe('the guardian (real hbd processes on loopback)', () => {
     const pid = await eventually('the guardian pid file', () => guardianPid(alpha), 5000);
     expect(alive(pid)).toBe(true);
     expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toContain('hbd-guardian');
+    // While hbd lives the guardian is a small sh sentinel, not a Node.js process.
+    expect(readFileSync(`/proc/${pid}/comm`, 'utf8').trim()).toBe('hbd-guardian');
+    expect(readlinkSync(`/proc/${pid}/exe`)).not.toBe(realpathSync(process.execPath));
+    const rssKiB = Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    expect(rssKiB).toBeLessThan(4096);
+    // What it needs when hbd is gone is in the state file: settings and the groups held.
+    const state = readFileSync(join(alpha.runDir, GUARDIAN_STATE_FILE), 'utf8').trim().split('\n').map((line) => decodeToGuardian(line));
+    expect(state[0]).toMatchObject({ t: 'init', settings: { node: 'alpha', hbdPid: alpha.process!.pid } });
+    expect(state).toContainEqual({ t: 'held', groups: [`demohttp::${httpPort}`] });
     expect(sessionOf(pid)).not.toBe(sessionOf(alpha.process!.pid!)); // a signal to hbd's group does not reach it
     await eventually('the start line', () => /info: guardian started \(pid \d+\)/.test(alpha.log()));
     expect(alpha.log()).not.toMatch(/its guardian may need up to/);
@@ -102,6 +112,8 @@ describe('the guardian (real hbd processes on loopback)', () => {
     expect(log).toMatch(new RegExp(`hbd: \\[${guardian}\\]: CRIT: guardian: hbd \\(pid ${alpha.process!.pid}\\) is gone without a clean shutdown; stopping what it held here right to left`));
     expect(log.indexOf('guardian: Dummy::app stop: ok')).toBeLessThan(log.indexOf(`guardian: demohttp::${httpPort} stop: ok`));
     expect(log).toMatch(/notice: guardian: everything hbd held is stopped, [\d.]+ s after hbd was found gone \([\d.]+ s before deadtime\); guardian exits/);
+    expect(log).toMatch(new RegExp(`hbd: \\[${guardian}\\]: info: guardian: hbd's end of the pipe closed without a clean shutdown; Node.js started in \\d+ ms`));
+    expect(existsSync(join(alpha.runDir, GUARDIAN_STATE_FILE))).toBe(false); // done with
   }, 40_000);
 
   test('alpha comes back: nothing was left running, so the start-up probe finds nothing; the group fails back', async () => {
@@ -124,10 +136,11 @@ describe('the guardian (real hbd processes on loopback)', () => {
       return pid !== null && pid !== first && alive(pid) ? pid : null;
     }, 5000);
     await eventually('the CRIT line', () => new RegExp(`CRIT: guardian \\(pid ${first}\\) exited \\(SIGKILL\\): if hbd died now, its resources would keep running`).test(alpha.log()));
-    // SIGTERM is for hbd: the guardian ignores it.
+    // SIGTERM is for hbd: the guardian (an idle sh sentinel: it has no log) ignores it silently.
     process.kill(second, 'SIGTERM');
-    await eventually('the notice', () => /guardian: SIGTERM ignored/.test(alpha.log()));
+    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(alive(second)).toBe(true);
+    expect(alpha.log()).not.toMatch(new RegExp(`guardian \\(pid ${second}\\) exited`));
     await eventually('alpha holds the group', async () => (await status(alpha)).groups[0]?.localState === 'started');
     alpha.process!.kill('SIGKILL');
     await eventually('the replacement stopped the group', async () => !alpha.dummyRunning('app') && (await probeService(httpPort, 200)) === null, 5000);
@@ -149,6 +162,7 @@ describe('the guardian (real hbd processes on loopback)', () => {
     expect(after).not.toMatch(/guardian: hbd \(pid \d+\) is gone/);
     expect(after).not.toMatch(new RegExp(`\\[${guardian}\\]`)); // not a word from the guardian
     expect(existsSync(join(alpha.runDir, GUARDIAN_PID_FILE))).toBe(false);
+    expect(existsSync(join(alpha.runDir, GUARDIAN_STATE_FILE))).toBe(false); // the goodbye
     await eventually('beta holds the group', async () => (await status(beta)).groups[0]?.localState === 'started');
   }, 40_000);
 });

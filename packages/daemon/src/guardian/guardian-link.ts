@@ -1,21 +1,31 @@
 // hbd's side of the guardian: starts it (its own session, so signals meant for hbd's process
-// group or terminal do not reach it), keeps it told what this node holds, restarts it when it
+// group or terminal do not reach it), keeps what it must know in a state file, restarts it when it
 // dies (CRIT: until it runs again, a crash of hbd would leave the resources running), and on a
-// clean shutdown says goodbye so it exits without touching anything.
+// clean shutdown removes the state file so the guardian exits without touching anything.
+//
+// The guardian idles as a POSIX sh sentinel (bin/hbd-guardian, ~1 MB) blocked reading a pipe whose
+// other end only hbd holds; Node.js (dist/guardian/main.js) starts only when hbd is gone without a
+// clean shutdown. So everything it must know is in <run dir>/hbd-guardian.state, the protocol's
+// NDJSON lines (init, held, op, opPid), rewritten atomically (temp file + rename, synchronously)
+// on every change before the change takes effect: an operation is recorded before its agent is
+// spawned. No fsync: it only has to survive hbd's death, not the machine's.
 //
 // A pid file (<run dir>/hbd-guardian.pid) lets the next hbd wait for a guardian that is still
 // stopping what a crashed hbd held before it probes the resources itself.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Log } from '../logger';
 import { seconds } from '../format';
-import { decodeFromGuardian, encodeMessage, lineSplitter, type GuardianSettings, type ToGuardian } from './protocol';
+import { decodeFromGuardian, encodeMessage, lineSplitter, type GuardianSettings } from './protocol';
 
-/** dist/guardian/main.js, from src/ (tests) and from dist/ alike. */
+/** dist/guardian/main.js (what the sentinel execs when hbd is gone), from src/ (tests) and from dist/ alike. */
 export const GUARDIAN_SCRIPT = resolve(__dirname, '../../dist/guardian/main.js');
+/** The sh sentinel (packages/daemon/bin/hbd-guardian), from src/ and dist/ alike. */
+export const GUARDIAN_SENTINEL = resolve(__dirname, '../../bin/hbd-guardian');
 export const GUARDIAN_PID_FILE = 'hbd-guardian.pid';
+export const GUARDIAN_STATE_FILE = 'hbd-guardian.state';
 /** Small heap, no helper threads: the guardian only waits, then runs a few agents. */
 export const GUARDIAN_NODE_FLAGS = ['--max-old-space-size=32', '--max-semi-space-size=1', '--v8-pool-size=0'];
 
@@ -24,7 +34,10 @@ const RESTART_WINDOW_MS = 60_000;
 const RESTARTS_PER_WINDOW = 5;
 
 export interface GuardianLinkOptions {
+  /** What the sentinel execs when hbd is gone (default GUARDIAN_SCRIPT). */
   readonly script?: string;
+  /** The sentinel (default GUARDIAN_SENTINEL). */
+  readonly sentinel?: string;
   readonly runDir: string;
   readonly log: Log;
   /** Where the guardian's stderr goes: hbd's own (foreground) or nowhere. */
@@ -33,17 +46,20 @@ export interface GuardianLinkOptions {
 }
 
 export interface GuardianLink {
-  /** Resolves once the guardian has the settings (true), or could not be started (false, logged CRIT; retried in the background). */
+  /** Writes the state file and resolves once the guardian reported ready (true), or could not be started (false, logged CRIT; retried in the background). */
   start(): Promise<boolean>;
   readonly pid: number | null;
+  /** Each of these rewrites the state file (synchronously) before returning. */
   configure(settings: GuardianSettings): void;
   held(groups: readonly string[]): void;
+  /** Call before the agent is spawned. */
   opStarted(id: number, group: string, token: string, action: string): void;
   opPid(id: number, pid: number): void;
   opDone(id: number): void;
   /**
-   * hbd stops. `clean`: every group was stopped or handed over and peers were told: the guardian
-   * exits quietly. Otherwise the guardian stops what is held now, as for a crash.
+   * hbd stops. `clean`: every group was stopped or handed over and peers were told: the state file
+   * is removed and the guardian exits quietly. Otherwise the guardian stops what is held now, as
+   * for a crash.
    */
   close(clean: boolean): Promise<void>;
 }
@@ -52,10 +68,27 @@ export function guardianPidFile(runDir: string): string {
   return join(runDir, GUARDIAN_PID_FILE);
 }
 
+export function guardianStateFile(runDir: string): string {
+  return join(runDir, GUARDIAN_STATE_FILE);
+}
+
+/** Executable: run it directly (`ps` then shows hbd-guardian); else through /bin/sh. */
+function sentinelCommand(sentinel: string): { file: string; args: string[] } {
+  try {
+    accessSync(sentinel, constants.X_OK);
+    return { file: sentinel, args: [] };
+  } catch {
+    return { file: '/bin/sh', args: [sentinel] };
+  }
+}
+
 export function createGuardianLink(options: GuardianLinkOptions): GuardianLink {
   const { log } = options;
   const script = options.script ?? GUARDIAN_SCRIPT;
+  const sentinel = sentinelCommand(options.sentinel ?? GUARDIAN_SENTINEL);
   const pidFile = guardianPidFile(options.runDir);
+  const stateFile = guardianStateFile(options.runDir);
+  const stateTemp = `${stateFile}.tmp`;
   const withPidFile = (next: GuardianSettings): GuardianSettings => ({ ...next, pidFile });
   let settings = withPidFile(options.settings);
   let held: readonly string[] = [];
@@ -65,20 +98,35 @@ export function createGuardianLink(options: GuardianLinkOptions): GuardianLink {
   let closing = false;
   let restartTimer: NodeJS.Timeout | null = null;
   const restarts: number[] = [];
+  let initLine = encodeMessage({ t: 'init', settings });
+  let stateBroken = false;
 
-  const send = (message: ToGuardian): void => {
-    const stdin = child?.stdin;
-    if (stdin === null || stdin === undefined || !stdin.writable) return;
-    stdin.write(encodeMessage(message));
+  /** Everything the guardian must know, written before the change it records takes effect. */
+  const writeState = (): void => {
+    if (closing) return;
+    let text = initLine + encodeMessage({ t: 'held', groups: held });
+    for (const [id, op] of ops) {
+      text += encodeMessage({ t: 'op', id, group: op.group, token: op.token, action: op.action });
+      if (op.pid !== null) text += encodeMessage({ t: 'opPid', id, pid: op.pid });
+    }
+    try {
+      writeFileSync(stateTemp, text, { mode: 0o600 });
+      renameSync(stateTemp, stateFile);
+      if (stateBroken) log.log('notice', `${stateFile} is written again: the guardian knows what this node holds`);
+      stateBroken = false;
+    } catch (error) {
+      if (!stateBroken) {
+        log.log('crit', `cannot write ${stateFile} (${(error as Error).message}): if hbd died now, its guardian would not know what to stop`);
+      }
+      stateBroken = true;
+    }
   };
 
-  /** Everything the guardian must know, for a new (or restarted) guardian. */
-  const sendState = (): void => {
-    send({ t: 'init', settings });
-    send({ t: 'held', groups: held });
-    for (const [id, op] of ops) {
-      send({ t: 'op', id, group: op.group, token: op.token, action: op.action });
-      if (op.pid !== null) send({ t: 'opPid', id, pid: op.pid });
+  const removeState = (): void => {
+    try {
+      unlinkSync(stateFile);
+    } catch {
+      // never written
     }
   };
 
@@ -99,7 +147,8 @@ export function createGuardianLink(options: GuardianLinkOptions): GuardianLink {
         clearTimeout(readyTimer);
         done(ok);
       };
-      const guardian = spawn(process.execPath, [...GUARDIAN_NODE_FLAGS, script], {
+      writeState(); // before it starts: a new (or restarted) guardian reads it when hbd is gone
+      const guardian = spawn(sentinel.file, [...sentinel.args, stateFile, pidFile, process.execPath, script, ...GUARDIAN_NODE_FLAGS], {
         detached: true,
         stdio: ['pipe', 'pipe', options.inheritStderr ? 'inherit' : 'ignore'],
         cwd: '/',
@@ -132,7 +181,7 @@ export function createGuardianLink(options: GuardianLinkOptions): GuardianLink {
         ),
       );
       guardian.on('error', (error) => {
-        log.log('crit', `cannot start the guardian (${process.execPath} ${script}): ${error.message}`);
+        log.log('crit', `cannot start the guardian (${[sentinel.file, ...sentinel.args].join(' ')}): ${error.message}`);
         settle(false);
       });
       guardian.on('exit', (code, signal) => {
@@ -153,7 +202,6 @@ export function createGuardianLink(options: GuardianLinkOptions): GuardianLink {
       guardian.unref();
       (guardian.stdin as unknown as { unref?: () => void } | null)?.unref?.();
       (guardian.stdout as unknown as { unref?: () => void } | null)?.unref?.();
-      sendState();
     });
   }
 
@@ -189,35 +237,38 @@ export function createGuardianLink(options: GuardianLinkOptions): GuardianLink {
     },
     configure(next) {
       settings = withPidFile(next);
-      send({ t: 'init', settings });
+      initLine = encodeMessage({ t: 'init', settings });
+      writeState();
     },
     held(groups) {
       const sorted = [...groups].sort();
       if (sorted.join('\n') === held.join('\n')) return;
       held = sorted;
-      send({ t: 'held', groups: held });
+      writeState();
     },
     opStarted(id, group, token, action) {
       ops.set(id, { group, token, action, pid: null });
-      send({ t: 'op', id, group, token, action });
+      writeState();
     },
     opPid(id, pid) {
       const op = ops.get(id);
       if (op === undefined) return;
       op.pid = pid;
-      send({ t: 'opPid', id, pid });
+      writeState();
     },
     opDone(id) {
       if (!ops.delete(id)) return;
-      send({ t: 'opDone', id });
+      writeState();
     },
     async close(clean) {
       closing = true;
       if (restartTimer !== null) clearTimeout(restartTimer);
       restartTimer = null;
+      // Clean: no state file is the goodbye (removed before the pipe closes). Otherwise it stays,
+      // and the guardian stops what is held now, as after a crash.
+      if (clean) removeState();
       const guardian = child;
       if (guardian === null || guardian.exitCode !== null || guardian.signalCode !== null) return;
-      if (clean) send({ t: 'bye' });
       const exited = new Promise<void>((resolve) => guardian.once('exit', () => resolve()));
       guardian.stdin?.end();
       if (!clean) return; // it now stops what is held, on its own time; hbd does not wait

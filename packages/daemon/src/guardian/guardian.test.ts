@@ -174,6 +174,15 @@ describe('Guardian', () => {
     expect(h.calls).toEqual(['Dummy::other stop', 'Dummy::other status']);
   });
 
+  test('the time Node.js took to start after hbd was found gone counts against deadtime', async () => {
+    const h = harness();
+    h.guardian.receive({ t: 'init', settings: settings() });
+    h.guardian.receive({ t: 'held', groups: ['Dummy::other'] });
+    const report = await h.guardian.hbdGone(h.clock.nowMs - 80); // found gone 80 ms before Node.js ran this
+    expect(report.tookMs).toBe(130);
+    expect(h.lines.at(-1)).toBe('notice: guardian: everything hbd held is stopped, 0.13 s after hbd was found gone (1.87 s before deadtime); guardian exits');
+  });
+
   test('a job that outlasts deadtime is reported as such', async () => {
     const h = harness(() => 'ok', 900);
     h.guardian.receive({ t: 'init', settings: settings() });

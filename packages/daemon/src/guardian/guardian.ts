@@ -108,9 +108,12 @@ export class Guardian {
     }
   }
 
-  /** hbd's end of the pipe closed (hbd exited or died). Resolves when the guardian's job is done. */
-  async hbdGone(): Promise<GuardianReport> {
-    const startedAtMs = this.deps.nowMs();
+  /**
+   * hbd's end of the pipe closed (hbd exited or died). Resolves when the guardian's job is done.
+   * `goneAtMs` (on the nowMs clock): when that was noticed, if earlier than now (Node.js start-up).
+   */
+  async hbdGone(goneAtMs?: number): Promise<GuardianReport> {
+    const startedAtMs = Math.min(goneAtMs ?? Infinity, this.deps.nowMs());
     const log = this.deps.log();
     const settings = this.settings;
     const done = (cause: GuardianReport['cause'], exitCode = 0): GuardianReport => ({ cause, groups: [], killedAgents: [], tookMs: this.deps.nowMs() - startedAtMs, exitCode });
