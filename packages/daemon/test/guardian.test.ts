@@ -2,15 +2,15 @@
 // the service and the Dummy resource at once, well before the peer takes over after deadtime; a
 // dead guardian is noticed and replaced; a clean SIGTERM leaves the guardian nothing to do.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readlinkSync, realpathSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StatusDocument } from '@hbd/ipc';
 import { connectDaemon } from '../../cli/src/daemon-client';
-import { createLoopbackCluster, probeService, type LoopbackCluster, type LoopbackNode } from '../src/demo/loopback-cluster';
+import { REPO_ROOT, createLoopbackCluster, probeService, type LoopbackCluster, type LoopbackNode } from '../src/demo/loopback-cluster';
 import { GUARDIAN_PID_FILE, GUARDIAN_STATE_FILE, waitForPreviousGuardian } from '../src/guardian/guardian-link';
-import { decodeToGuardian } from '../src/guardian/protocol';
+import { decodeToGuardian, encodeMessage, type GuardianSettings } from '../src/guardian/protocol';
 import { buildDaemon } from './build';
 import { eventually } from './cluster-harness';
 import { freeUdpAndTcpPorts } from './free-port';
@@ -191,4 +191,79 @@ describe('waitForPreviousGuardian', () => {
       rmSync(runDir, { recursive: true, force: true });
     }
   }, 20_000);
+});
+
+describe('dist/guardian/main.js, what the sentinel execs once hbd is gone', () => {
+  const MAIN = join(REPO_ROOT, 'packages/daemon/dist/guardian/main.js');
+  let dir = '';
+
+  const settings = (hbdPid: number): GuardianSettings => ({
+    node: 'alpha',
+    hbdPid,
+    logging: { debugLevel: 0, logfile: join(dir, 'ha-log') },
+    stderr: false,
+    underSystemd: false,
+    groups: [],
+    stopTimeoutMs: 500,
+    statusTimeoutMs: 300,
+    stopRetriesMax: 0,
+    stopRetryDelayMs: 100,
+    deadtimeMs: 2000,
+    agentEnv: {},
+  });
+  const stateFile = (): string => join(dir, GUARDIAN_STATE_FILE);
+  const writeState = (hbdPid: number, held: string[]): void =>
+    writeFileSync(stateFile(), encodeMessage({ t: 'init', settings: settings(hbdPid) }) + encodeMessage({ t: 'held', groups: held }));
+  const logText = (): string => (existsSync(join(dir, 'ha-log')) ? readFileSync(join(dir, 'ha-log'), 'utf8') : '');
+  const uptime = (): string => readFileSync('/proc/uptime', 'utf8').split(' ')[0]!;
+  const runMain = (spawnedBy: number, extra: string[] = [], stdio: (number | 'ignore' | 'pipe')[] = ['ignore', 'pipe', 'pipe']) =>
+    spawnSync(process.execPath, [MAIN, '--hbd-gone', stateFile(), '--hbd-pid', String(spawnedBy), '--pid-file', join(dir, GUARDIAN_PID_FILE), '--gone-at', uptime(), ...extra], { encoding: 'utf8', stdio, timeout: 20_000 });
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hbd-guardian-main-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('nothing held: says so, with the time Node.js took to start, and removes the state file', () => {
+    writeState(4242, []);
+    const result = runMain(4242);
+    expect(result.status).toBe(0);
+    expect(logText()).toMatch(/info: guardian: hbd's end of the pipe closed without a clean shutdown; Node.js started in \d+ ms/);
+    expect(logText()).toMatch(/notice: guardian: hbd \(pid 4242\) is gone without a clean shutdown; it held no resource group here, nothing to stop/);
+    expect(existsSync(stateFile())).toBe(false);
+  }, 30_000);
+
+  test('a state file rewritten by a newer hbd (another pid) is not acted on', () => {
+    writeFileSync(join(dir, 'ha-log'), '');
+    writeState(5555, ['Dummy::x']);
+    const result = runMain(4242);
+    expect(result.status).toBe(0);
+    expect(logText()).toMatch(/WARN: guardian: .* is now of hbd pid 5555, not of hbd pid 4242 that started this guardian: touching nothing/);
+    expect(logText()).not.toMatch(/is gone without a clean shutdown/);
+    expect(existsSync(stateFile())).toBe(true); // the newer hbd's
+  }, 30_000);
+
+  test('no state file (removed since the sentinel looked: a clean shutdown): exits 0 without a word', () => {
+    writeFileSync(join(dir, 'ha-log'), '');
+    rmSync(stateFile(), { force: true });
+    const result = runMain(4242);
+    expect(result.status).toBe(0);
+    expect(logText()).toBe('');
+    expect(result.stderr).toBe('');
+  }, 30_000);
+
+  test('read through the descriptor the sentinel opened, even when the file is gone by then', () => {
+    writeFileSync(join(dir, 'ha-log'), '');
+    writeState(4242, ['Dummy::unknown']);
+    const fd = openSync(stateFile(), 'r');
+    try {
+      unlinkSync(stateFile());
+      const result = runMain(4242, ['--state-fd', '3'], ['ignore', 'pipe', 'pipe', fd]);
+      // It knew what was held: a group it cannot stop (not in the configuration) is CRIT, exit 1.
+      expect(logText()).toMatch(/CRIT: guardian: hbd held group Dummy::unknown, which is not in the configuration it sent: cannot stop it/);
+      expect(result.status).toBe(1);
+    } finally {
+      closeSync(fd);
+    }
+  }, 30_000);
 });
