@@ -1,8 +1,10 @@
-// What hbd tells its guardian, one JSON object per line on the guardian's stdin, and what the
-// guardian answers on its stdout. The guardian must know, at the instant hbd dies, which groups
-// this node held or was starting and which agents were running: hbd sends every change as it
-// happens (the set of held groups, each agent operation before it is spawned, its pid once it
-// runs, and its end). No secret is ever sent (authkeys stay in hbd).
+// What hbd keeps for its guardian, one JSON object per line in <run dir>/hbd-guardian.state
+// (guardian-link.ts rewrites it atomically on every change; main.ts replays it once hbd is gone),
+// and the `ready` line the guardian (the sh sentinel bin/hbd-guardian) answers on its stdout. The
+// guardian must know, at the instant hbd dies, which groups this node held or was starting and
+// which agents were running: the file holds the settings, the set of held groups, each agent
+// operation (recorded before it is spawned) with its pid once it runs, until its end. No secret is
+// ever in it (authkeys stay in hbd).
 
 import type { LoggingConfig, ResourceSpec } from '@hbd/config';
 
@@ -35,16 +37,19 @@ export interface GuardianSettings {
 }
 
 export type ToGuardian =
-  /** First message, and again after a configuration reload. */
+  /** First line; rewritten after a configuration reload. */
   | { readonly t: 'init'; readonly settings: GuardianSettings }
   /** The groups not stopped here (starting, started, stopping, failed, unclean), complete each time. */
   | { readonly t: 'held'; readonly groups: readonly string[] }
-  /** An agent operation is about to be spawned (sent before the spawn). */
+  /** An agent operation is about to be spawned (recorded before the spawn). */
   | { readonly t: 'op'; readonly id: number; readonly group: string; readonly token: string; readonly action: string }
   /** Its process (and process group) id. */
   | { readonly t: 'opPid'; readonly id: number; readonly pid: number }
   | { readonly t: 'opDone'; readonly id: number }
-  /** Clean shutdown: every group was stopped or handed over and the peers were told. Exit quietly. */
+  /**
+   * Clean shutdown: every group was stopped or handed over and the peers were told. Exit quietly.
+   * (hbd removes the state file instead; a file ending with it is honoured all the same.)
+   */
   | { readonly t: 'bye' };
 
 export type FromGuardian = { readonly t: 'ready'; readonly pid: number };
