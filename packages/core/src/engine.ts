@@ -11,8 +11,8 @@ import type { AtMs } from './ids';
 import type { GroupClaim, HeartbeatMessage } from './messages';
 import { applyHeartbeat, checkCommUp, checkDeadlines, notePacket, onLeaving, onStall, peerIndex } from './membership';
 import { applyCleanup, onFenceFinished, onGroupReleased, onGroupRequest, onNodeFenced, reconcile } from './ownership';
-import { checkPingDeadlines, lastReplyAtMs, onProbeFinished, probeDue } from './ping';
-import { failbackSoakMs, handoffHintTtlMs, IDLE_WAKE_MS, ipfailDelayMs, leavingAckWaitMs, pingProbeTimeoutMs, stallThresholdMs } from './policy';
+import { checkPingDeadlines, isolatedAtMs, lastReplyAtMs, onProbeFinished, probeDue, silentAllAroundSinceAtMs } from './ping';
+import { cutOffAfterMs, failbackSoakMs, handoffHintTtlMs, IDLE_WAKE_MS, ipfailDelayMs, leavingAckWaitMs, pingProbeTimeoutMs, stallThresholdMs } from './policy';
 import { acceptReliable, onAck, pendingTo, resendDue, sendReliable } from './reliable';
 import { advance, advanceAll, onOpFinished, startProbe } from './sequencer';
 import { isAlivePeer, isHoldingState, type GroupRuntime, type NodeState, type PeerState } from './state';
@@ -355,7 +355,9 @@ function nextWake(s: NodeState, now: AtMs): AtMs {
     }
     if (tgt.status !== 'dead') t = earlier(t, (lastReplyAtMs(s, ti) ?? s.startedAtMs) + c.deadpingMs, now);
   }
-  if (!s.hasQuorum && s.noQuorumSinceAtMs !== null) t = earlier(t, s.noQuorumSinceAtMs + c.deadtimeMs, now);
+  const silentSince = silentAllAroundSinceAtMs(s);
+  if (silentSince !== null && s.pings.some((tgt) => tgt.status !== 'dead')) t = earlier(t, silentSince + cutOffAfterMs(c), now);
+  t = earlier(t, isolatedAtMs(s), now);
   if (s.reachBehindSinceAtMs !== null) t = earlier(t, s.reachBehindSinceAtMs + ipfailDelayMs(c), now);
   for (let k = 0; k < s.outbox.length; k++) t = earlier(t, s.outbox[k]!.nextSendAtMs, now);
   for (let k = 0; k < s.groups.length; k++) {

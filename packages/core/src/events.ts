@@ -20,7 +20,14 @@ export type ClusterEvent =
   | { readonly kind: 'linkUp'; readonly atMs: AtMs; readonly peer: NodeName; readonly link: string }
   | { readonly kind: 'linkDead'; readonly atMs: AtMs; readonly peer: NodeName; readonly link: string; readonly silentMs: number }
   | { readonly kind: 'pingTargetUp'; readonly atMs: AtMs; readonly target: string }
-  | { readonly kind: 'pingTargetDead'; readonly atMs: AtMs; readonly target: string; readonly silentMs: number }
+  | {
+      readonly kind: 'pingTargetDead';
+      readonly atMs: AtMs;
+      readonly target: string;
+      readonly silentMs: number;
+      /** Declared before deadping because no peer was heard for this long either: this node is cut off. */
+      readonly peersSilentMs?: number;
+    }
   | { readonly kind: 'quorumChanged'; readonly atMs: AtMs; readonly reachable: number; readonly total: number; readonly hasQuorum: boolean }
   | {
       readonly kind: 'groupTakeoverStarted';

@@ -12,7 +12,6 @@ import { list, nodeName, quorumText, seconds } from './format';
 import { markFenced } from './membership';
 import type { GroupReleasedMessage, ReleaseReason } from './messages';
 import {
-  anyPeerAlive,
   deadBlocker,
   DEFER,
   eligible,
@@ -26,7 +25,7 @@ import {
   readyForFailback,
   splitBrainWinner,
 } from './placement';
-import { lastReplyAtMs } from './ping';
+import { isolatedAtMs, lastPeerHeardAtMs, lastReplyAtMs } from './ping';
 import { FENCE_RETRY_DELAY_MS, ipfailDelayMs } from './policy';
 import { sendReliable } from './reliable';
 import { advance, beginStart, beginStop, withdraw } from './sequencer';
@@ -143,10 +142,8 @@ function holderPolicy(ctx: Ctx, g: GroupRuntime): void {
       beginStop(ctx, g, 'release', to, 'ipfail', why);
       return;
     }
-    if (!s.hasQuorum && !anyPeerAlive(s) && s.noQuorumSinceAtMs !== null && ctx.now >= s.noQuorumSinceAtMs + s.config.deadtimeMs) {
-      const why = `no ping target reachable (0/${s.pings.length}) for ${seconds(ctx.now - s.noQuorumSinceAtMs)} and no peer alive: this node is isolated`;
-      beginStop(ctx, g, 'isolated', NOBODY, null, why);
-    }
+    const isolatedAt = isolatedAtMs(s);
+    if (isolatedAt !== null && ctx.now >= isolatedAt) beginStop(ctx, g, 'isolated', NOBODY, null, isolationReason(s, ctx.now));
     return;
   }
   if (g.requestedBy >= 0) {
@@ -163,6 +160,14 @@ function holderPolicy(ctx: Ctx, g: GroupRuntime): void {
     const why = `auto_failback ${s.config.autoFailback}: preferred node ${peer.name} active for ${seconds(ctx.now - (peer.activeSinceAtMs ?? ctx.now))}`;
     beginStop(ctx, g, 'release', p, 'failback', why);
   }
+}
+
+/** Why the isolated node stops its groups, with the numbers behind it. */
+function isolationReason(s: NodeState, now: number): string {
+  const heard = lastPeerHeardAtMs(s);
+  const none = `no ping target reachable (0/${s.pings.length})`;
+  if (heard === null) return `${none} for ${seconds(now - (s.noQuorumSinceAtMs ?? now))}: this node is isolated`;
+  return `${none} and no peer heard for ${seconds(now - heard)}: this node is isolated; stopping before a peer's deadtime (${seconds(s.config.deadtimeMs)}) runs out`;
 }
 
 /**

@@ -2,9 +2,13 @@
 // keepalive, at most one probe in flight per address. A target is up while some address of it
 // answered within deadping; a ping_group is one target, up if any member is. Quorum: with targets
 // configured, a node needs at least one of them; with none configured, quorum is trivially true.
+// Cut off: a node that hears neither a peer nor any ping target for cutOffAfterMs counts its ping
+// targets dead at once (its own link is gone), so it gives up its groups well before the other
+// side's deadtime runs out (docs/decisions/ping-quorum-and-ipfail.md).
 
 import { emit, type Ctx } from './context';
-import { pingProbeTimeoutMs } from './policy';
+import type { AtMs } from './ids';
+import { cutOffAfterMs, pingProbeTimeoutMs } from './policy';
 import { isAlivePeer, type NodeState } from './state';
 
 export function probeDue(ctx: Ctx): void {
@@ -46,20 +50,68 @@ export function lastReplyAtMs(s: NodeState, ti: number): number | null {
   return last;
 }
 
+/** When a peer was last heard (any packet), or when we started if none was since; null in a one-node cluster. */
+export function lastPeerHeardAtMs(s: NodeState): AtMs | null {
+  if (s.nodes.length < 2) return null;
+  let last = s.startedAtMs;
+  for (let i = 0; i < s.nodes.length; i++) {
+    const heard = i === s.localIndex ? null : s.nodes[i]!.lastHeardAtMs;
+    if (heard !== null && heard > last) last = heard;
+  }
+  return last;
+}
+
+/**
+ * Since when this node has heard neither a peer nor any ping target (the later of the last peer
+ * packet and the last ping reply); null when the cut-off rule does not apply (no ping targets, a
+ * one-node cluster, or shutting down).
+ */
+export function silentAllAroundSinceAtMs(s: NodeState): AtMs | null {
+  if (s.pings.length === 0 || (s.phase !== 'active' && s.phase !== 'up')) return null;
+  let since = lastPeerHeardAtMs(s);
+  if (since === null) return null;
+  for (let ti = 0; ti < s.pings.length; ti++) {
+    const last = lastReplyAtMs(s, ti);
+    if (last !== null && last > since) since = last;
+  }
+  return since;
+}
+
+/** Heard neither a peer nor a ping target for cutOffAfterMs: whatever the targets' status says, we reach none. */
+export function isCutOffAt(s: NodeState, now: AtMs): boolean {
+  const silentSince = silentAllAroundSinceAtMs(s);
+  return silentSince !== null && now >= silentSince + cutOffAfterMs(s.config);
+}
+
 export function checkPingDeadlines(ctx: Ctx): void {
   const s = ctx.s;
   const deadping = s.config.deadpingMs;
+  const cutOff = isCutOffAt(s, ctx.now);
   for (let ti = 0; ti < s.pings.length; ti++) {
     const t = s.pings[ti]!;
     if (t.status === 'dead') continue;
     const last = lastReplyAtMs(s, ti);
     const since = last ?? s.startedAtMs;
-    if (ctx.now >= since + deadping) {
+    const byDeadping = ctx.now >= since + deadping;
+    if (byDeadping || cutOff) {
       t.status = 'dead';
-      emit(ctx, { kind: 'pingTargetDead', atMs: ctx.now, target: t.name, silentMs: ctx.now - since });
+      const silentMs = ctx.now - since;
+      const peersSilentMs = ctx.now - (lastPeerHeardAtMs(s) ?? ctx.now);
+      emit(ctx, byDeadping ? { kind: 'pingTargetDead', atMs: ctx.now, target: t.name, silentMs } : { kind: 'pingTargetDead', atMs: ctx.now, target: t.name, silentMs, peersSilentMs });
       updateQuorum(ctx);
     }
   }
+}
+
+/**
+ * Without quorum, this node is the isolated one when no peer was heard for cutOffAfterMs either
+ * (in a one-node cluster: when quorum has been gone a deadtime). It then stops what it holds.
+ */
+export function isolatedAtMs(s: NodeState): AtMs | null {
+  if (s.hasQuorum) return null;
+  const heard = lastPeerHeardAtMs(s);
+  if (heard !== null) return heard + cutOffAfterMs(s.config);
+  return s.noQuorumSinceAtMs === null ? null : s.noQuorumSinceAtMs + s.config.deadtimeMs;
 }
 
 function updateQuorum(ctx: Ctx): void {

@@ -54,6 +54,18 @@ export function pingProbeTimeoutMs(config: ClusterConfig): number {
 }
 
 /**
+ * A node that hears neither a peer nor any ping target for this long is the one cut off (its own
+ * cable or switch port): its ping targets count as dead at once, not after deadping, and it gives
+ * up what it holds. The other side declares it dead only after deadtime, so the cut-off node has
+ * deadtime minus this to stop its groups before the takeover starts them there (scenario F2: with
+ * deadping + deadtime, a file system was mounted on both nodes for 2 s). warntime (Heartbeat's
+ * default deadtime / 2), never more than half of deadtime, never less than two keepalives.
+ */
+export function cutOffAfterMs(config: ClusterConfig): number {
+  return Math.max(2 * config.keepaliveMs, Math.min(config.warntimeMs, Math.floor(config.deadtimeMs / 2)));
+}
+
+/**
  * ipfail gives groups away only after the peer has reached more ping targets than we do for this
  * long (Heartbeat's ipfail: "Delayed giveup in 2 seconds", 2 × keepalive), so two nodes losing the
  * same ping node a moment apart do not trade groups.

@@ -8,7 +8,7 @@ import type { ReleaseReason } from './messages';
 import { deadBlocker, eligible, liveHolder, NOBODY, placeUnheld } from './placement';
 import { recoveryWindowMs, STOP_RETRY_DELAY_MS, tentativeStartMs } from './policy';
 import { sendReliable } from './reliable';
-import { lastReplyAtMs } from './ping';
+import { isCutOffAt, lastReplyAtMs } from './ping';
 import { isAlivePeer, type GroupRuntime, type NodeState, type OpPurpose, type StopPurpose } from './state';
 import type { Input, ResourceAction } from './types';
 
@@ -172,6 +172,7 @@ function heardEveryoneSinceStall(ctx: Ctx): boolean {
 
 function quorumHoldsAt(s: NodeState, now: number): boolean {
   if (s.pings.length === 0) return true;
+  if (isCutOffAt(s, now)) return false;
   for (let ti = 0; ti < s.pings.length; ti++) {
     const last = lastReplyAtMs(s, ti);
     if (last !== null && now < last + s.config.deadpingMs) return true;

@@ -122,7 +122,7 @@ describe('ping quorum', () => {
     expect(p.eventsOf('groupTakeoverStarted', 'nodeb').find((e) => e.group === A)!.reason).toMatch(/^nodea dead for \d+\.\d s; ping 1\/1 reachable$/);
   });
 
-  test('an isolated node (no ping target, no peer) gives up what it holds after deadtime; the other side takes over', () => {
+  test('an isolated node (no ping target, no peer) gives up what it holds after warntime, stopped before the other side takes over', () => {
     const p = new Pump(makeConfig({ pingTargets: [gw] }));
     p.bootAll();
     p.run(5000);
@@ -133,11 +133,47 @@ describe('ping quorum', () => {
     p.run(25_000);
     expect(p.fullyOn(A)).toEqual(['nodeb']);
     expect(p.fullyOn(B)).toEqual(['nodeb']);
+    // Its ping node counts as dead at warntime (3 s), not after deadping (6 s): its peer is silent too.
+    const pingDead = p.eventsOf('pingTargetDead', 'nodea')[0]!;
+    expect(pingDead.atMs - cutAt).toBeLessThanOrEqual(3000 + 1000);
+    expect(pingDead.peersSilentMs).toBeGreaterThanOrEqual(3000);
     const gaveUp = p.eventsOf('groupReleaseStarted', 'nodea')[0]!;
-    expect(gaveUp.reason).toMatch(/^no ping target reachable \(0\/1\) for 6\.0 s and no peer alive: this node is isolated$/);
-    // deadping to notice, then deadtime.
-    expect(gaveUp.atMs - cutAt).toBeLessThanOrEqual(6000 + 6000 + 1000);
+    expect(gaveUp.reason).toMatch(/^no ping target reachable \(0\/1\) and no peer heard for \d+\.\d s: this node is isolated; stopping before a peer's deadtime \(6\.0 s\) runs out$/);
+    expect(gaveUp.atMs).toBe(pingDead.atMs);
+    // Stopped on nodea before nodeb starts it (nodeb waits deadtime from the last heartbeat it heard).
+    const stopped = p.eventsOf('groupStopped', 'nodea').find((e) => e.group === A && e.atMs > cutAt)!;
+    const takenOver = p.eventsOf('groupTakeoverStarted', 'nodeb').find((e) => e.group === A && e.atMs > cutAt)!;
+    expect(stopped.atMs).toBeLessThan(takenOver.atMs);
     expect(p.eventsOf('groupTakeoverStarted', 'nodea').filter((e) => e.atMs > cutAt)).toHaveLength(0);
+  });
+
+  test('a node that loses only its ping node keeps its groups while it hears its peer; the peer, reaching more, gets them by ipfail', () => {
+    const p = new Pump(makeConfig({ pingTargets: [gw], autoFailback: 'off' }));
+    p.bootAll();
+    p.run(5000);
+    p.pingDown.add('nodea');
+    p.run(4000); // past warntime, before deadping: still "up" (the peer is heard), nothing moves
+    expect(p.eventsOf('pingTargetDead', 'nodea')).toHaveLength(0);
+    expect(p.eventsOf('groupReleaseStarted', 'nodea')).toHaveLength(0);
+    p.run(10_000);
+    expect(p.eventsOf('pingTargetDead', 'nodea')[0]!.peersSilentMs).toBeUndefined();
+    expect(p.eventsOf('groupReleaseStarted', 'nodea').map((e) => e.reason)).toEqual([expect.stringMatching(/\(ipfail\)$/)]);
+  });
+
+  test('a lone survivor whose peer is long dead stops its groups when its ping node goes silent for warntime (nobody else could run them, but a returning peer would)', () => {
+    const p = new Pump(makeConfig({ pingTargets: [gw] }));
+    p.bootAll();
+    p.run(5000);
+    p.crash('nodeb');
+    p.run(20_000);
+    expect(p.fullyOn(B)).toEqual(['nodea']);
+    const silentAt = p.now;
+    p.pingDown.add('nodea');
+    p.run(10_000);
+    const gaveUp = p.eventsOf('groupReleaseStarted', 'nodea').filter((e) => e.atMs > silentAt);
+    expect(gaveUp.length).toBe(2);
+    expect(gaveUp[0]!.atMs - silentAt).toBeLessThanOrEqual(3000 + 1000);
+    expect(p.fullyOn(A)).toEqual([]);
   });
 
   test('link-cut heal race: the isolated preferred node hears its ping node before its peer, and waits for the peer instead of taking the group back', () => {

@@ -35,6 +35,12 @@ describe('eventMessage', () => {
       'nginx stop: failed, exit 1 in 0.1 s: nginx: pid file missing',
     ],
     [{ kind: 'quorumChanged', atMs: 0, reachable: 0, total: 2, hasQuorum: false }, 'crit', 'ping quorum lost: 0/2 targets reachable; this node will not take over groups'],
+    [{ kind: 'pingTargetDead', atMs: 0, target: '10.0.0.1', silentMs: 30_000 }, 'warning', 'ping target 10.0.0.1 dead: no echo reply for 30 s'],
+    [
+      { kind: 'pingTargetDead', atMs: 0, target: '10.0.0.1', silentMs: 10_000, peersSilentMs: 10_200 },
+      'crit',
+      'ping target 10.0.0.1 dead: no echo reply for 10 s and no peer heard for 10.2 s: this node is cut off (not waiting for deadping)',
+    ],
   ] as const)('%j -> %s "%s"', (event, level, text) => {
     const message = eventMessage(event, context);
     expect(message.level).toBe(level);

@@ -74,7 +74,9 @@ export function eventMessage(event: ClusterEvent, context: EventMessageContext):
     case 'pingTargetUp':
       return line('info', `ping target ${event.target} up`);
     case 'pingTargetDead':
-      return line('warning', `ping target ${event.target} dead: no echo reply for ${seconds(event.silentMs)}`);
+      return event.peersSilentMs === undefined
+        ? line('warning', `ping target ${event.target} dead: no echo reply for ${seconds(event.silentMs)}`)
+        : line('crit', `ping target ${event.target} dead: no echo reply for ${seconds(event.silentMs)} and no peer heard for ${seconds(event.peersSilentMs)}: this node is cut off (not waiting for deadping)`);
     case 'quorumChanged':
       return event.hasQuorum
         ? line('notice', `ping quorum: ${event.reachable}/${event.total} targets reachable`)

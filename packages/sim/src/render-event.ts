@@ -43,7 +43,10 @@ export function renderEvent(e: ClusterEvent): RenderedLine {
     case 'pingTargetUp':
       return { level: 'info', text: `Link ${e.target}:${e.target} up. (ping node reachable)` };
     case 'pingTargetDead':
-      return { level: 'WARN', text: `node ${e.target}: is dead (ping node silent ${seconds(e.silentMs)})` };
+      return {
+        level: 'WARN',
+        text: `node ${e.target}: is dead (ping node silent ${seconds(e.silentMs)}${e.peersSilentMs === undefined ? '' : `, no peer heard for ${seconds(e.peersSilentMs)}: cut off`})`,
+      };
     case 'quorumChanged':
       return e.hasQuorum
         ? { level: 'info', text: `ping quorum: ${e.reachable}/${e.total} ping nodes reachable` }

@@ -14,6 +14,8 @@ import { Simulation } from './simulation';
 
 export const VIP = 'IPaddr::192.168.42.14/25/eth0:0';
 const PING = '192.168.42.1';
+/** master1-cable-pulled: when the group was first seen active on both nodes. */
+const bothActiveAtMs = new WeakMap<Simulation, number>();
 
 export interface Scenario {
   readonly name: string;
@@ -167,8 +169,9 @@ export const SCENARIOS: readonly Scenario[] = [
     title: "master1's cable is pulled and plugged back: the ping reply comes back before master2's heartbeats",
     story: [
       "At 120 s master1's only cable is pulled: it loses master2 and the ping node at once. master2",
-      'still reaches the ping node and takes the group over; master1, with no ping node and no peer',
-      'for a deadtime, knows it is the isolated one and stops its copy. At 240 s the cable is back:',
+      'still reaches the ping node and takes the group over after deadtime; master1, hearing neither',
+      'a peer nor the ping node for warntime, knows it is the isolated one and stops its copy first,',
+      'so the group never runs on both (checked every 50 ms). At 240 s the cable is back:',
       "master1's ping probe is answered a moment before master2's next heartbeat arrives (1 s later).",
       'master1 has quorum again but hears no peer yet, so it waits to hear them before placing the',
       'group (it would otherwise start it as the preferred node next to the running copy, and win',
@@ -177,6 +180,12 @@ export const SCENARIOS: readonly Scenario[] = [
     ],
     script: (sim) => {
       bootBoth(sim);
+      for (let t = 120_000; t < 240_000; t += 50) {
+        sim.at(t, 'sample', () => {
+          const a = sim.activeOn(VIP);
+          if (a.length > 1 && !bothActiveAtMs.has(sim)) bothActiveAtMs.set(sim, sim.nowMs);
+        });
+      }
       sim.at(120_000, 'cable pulled', () => {
         sim.ping.cut('master1', PING);
         sim.network.setPair('master1', 'master2', { blocked: true });
@@ -195,6 +204,8 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: (sim) => {
       const text = sim.timeline.text();
       if (/Split brain/.test(text)) return 'a split brain was reported after the cable came back';
+      const both = bothActiveAtMs.get(sim);
+      if (both !== undefined) return `the group was active on both nodes at ${(both / 1000).toFixed(3)} s: the isolated master1 had not stopped it when master2 took over`;
       return expectHolder('master1')(sim);
     },
   },
