@@ -24,6 +24,8 @@ export const DEFAULTS = {
   statusTimeoutMs: 30_000,
   stopRetriesMax: 10,
   monitorIntervalMs: 10_000,
+  stonithTimeoutMs: 60_000,
+  stonithDelayMs: 0,
 } as const;
 
 /** Heartbeat's warntime default: deadtime / 2 (integer milliseconds). */
@@ -170,6 +172,8 @@ export function assembleClusterConfig(
     report('HB_CFG_DEPRECATED', haCfFile, 'auto_failback is not set: Heartbeat\'s default is the deprecated legacy mode', 'add "auto_failback on" (or off)');
   }
 
+  checkStonithDevices(s, nodes, report);
+
   for (const g of groups) {
     if (nodes.length > 0 && !nodes.includes(g.preferredNode)) {
       const guess = didYouMean(g.preferredNode, nodes);
@@ -214,6 +218,37 @@ export function assembleClusterConfig(
     stopRetriesMax: s.stopRetries?.value ?? DEFAULTS.stopRetriesMax,
     monitorIntervalMs: s.monitorIntervalMs?.value ?? DEFAULTS.monitorIntervalMs,
     stonithHosts: s.stonithHosts.map((h) => h.value),
+    fencing: {
+      devices: s.stonithDevices,
+      timeoutMs: s.stonithTimeoutMs?.value ?? DEFAULTS.stonithTimeoutMs,
+      delayMs: s.stonithDelayMs?.value ?? DEFAULTS.stonithDelayMs,
+      pluginDirs: s.stonithPluginDir !== undefined ? [s.stonithPluginDir.value] : [],
+    },
   };
   return { ...withoutDigest, digest: configDigest(withoutDigest) };
+}
+
+/** stonith_host lines that can never be used, and nodes that could not fence when elected fencer. */
+function checkStonithDevices(s: HaCfSettings, nodes: readonly string[], report: (code: DiagnosticCode, where: SourceLocation, message: string, hint?: string) => void): void {
+  if (nodes.length === 0 || s.stonithHosts.length === 0) return;
+  for (const device of s.stonithDevices) {
+    if (device.hostFrom !== '*' && !nodes.includes(device.hostFrom)) {
+      const guess = didYouMean(device.hostFrom, nodes);
+      report(
+        'HB_CFG_STONITH_HOST_UNKNOWN',
+        device.location,
+        `stonith_host: "${device.hostFrom}" is not a node in ha.cf, so no node uses this device${guess === undefined ? '' : ` (did you mean "${guess}"?)`}`,
+        `the first word is the node that may use the device, or * for every node (nodes: ${nodes.join(', ')})`,
+      );
+    }
+  }
+  const without = nodes.filter((node) => !s.stonithDevices.some((d) => d.hostFrom === '*' || d.hostFrom === node));
+  if (without.length > 0) {
+    report(
+      'HB_CFG_STONITH_NO_DEVICE',
+      (s.stonithHosts[0] as Located<string>).location,
+      `fencing is on (stonith_host lines) but ${without.join(', ')} may use no device: when ${without.length === 1 ? 'it is' : 'one of them is'} the node that must fence, the fence fails and the groups wait for an operator`,
+      `add "stonith_host ${without[0] as string} <type> <parameters…>" or use "*" as the first word`,
+    );
+  }
 }

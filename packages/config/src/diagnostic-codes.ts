@@ -46,6 +46,11 @@ export const DIAGNOSTIC_CODES = {
   HB_CFG_UNSUPPORTED_MODE: { severity: 'error', title: 'mode that cannot work with haresources (crm/pacemaker on, autojoin)' },
   HB_CFG_UDPPORT_AFTER_MEDIA: { severity: 'warning', title: 'udpport set after bcast/ucast lines, which keep the earlier port' },
   HB_CFG_BAD_PATH: { severity: 'error', title: 'program path is not absolute' },
+  HB_CFG_STONITH_UNKNOWN_TYPE: { severity: 'error', title: 'stonith_host names a STONITH type that does not exist' },
+  HB_CFG_STONITH_UNSUPPORTED: { severity: 'warning', title: 'a Heartbeat STONITH type hbd cannot drive: fencing through it always fails' },
+  HB_CFG_STONITH_PARAMS: { severity: 'error', title: 'stonith_host parameters missing or malformed' },
+  HB_CFG_STONITH_HOST_UNKNOWN: { severity: 'warning', title: 'stonith_host names a node that is not in ha.cf (the line is never used)' },
+  HB_CFG_STONITH_NO_DEVICE: { severity: 'warning', title: 'fencing is on but a node has no stonith_host line it may use' },
 
   // ha.cf: whole-configuration checks
   HB_CFG_NO_MEDIA: { severity: 'error', title: 'no heartbeat medium (bcast, mcast, ucast)' },

@@ -5,8 +5,9 @@ import type { DirectiveSpec } from './directive-spec';
 import { CORE_DIRECTIVES } from './directives-core';
 import { MEDIA_DIRECTIVES } from './directives-media';
 import { COMPAT_DIRECTIVES } from './directives-compat';
+import { STONITH_DIRECTIVES } from './directives-stonith';
 
-export const DIRECTIVES: readonly DirectiveSpec[] = [...CORE_DIRECTIVES, ...MEDIA_DIRECTIVES, ...COMPAT_DIRECTIVES];
+export const DIRECTIVES: readonly DirectiveSpec[] = [...CORE_DIRECTIVES, ...MEDIA_DIRECTIVES, ...STONITH_DIRECTIVES, ...COMPAT_DIRECTIVES];
 
 const BY_NAME = new Map(DIRECTIVES.map((d) => [d.name, d]));
 

@@ -183,49 +183,6 @@ export const COMPAT_DIRECTIVES: readonly DirectiveSpec[] = [
     apply: ignoredOption('it only matters to Pacemaker', isBoolean),
   },
   {
-    name: 'stonith',
-    kind: 'line',
-    section: 'failover',
-    syntax: 'type config-file',
-    defaultText: 'none',
-    support: 'not-implemented',
-    repeat: 'accumulates',
-    summary: 'Legacy STONITH device described in a separate file.',
-    heartbeat: 'Unknown type or bad file: configuration error.',
-    hbd: 'Accepted; fencing is not implemented yet (warning).',
-    example: 'stonith baytech /etc/ha.d/conf/stonith.baytech',
-    apply(ctx, rest) {
-      const fields = words(rest);
-      if (fields.length === 0) {
-        ctx.report('HB_CFG_BAD_SYNTAX', ctx.directiveLocation, 'stonith needs a device type and a configuration file', 'stonith <type> <config-file>');
-        return;
-      }
-      ctx.notImplemented('stonith is accepted but hbd does not fence through STONITH devices yet');
-    },
-  },
-  {
-    name: 'stonith_host',
-    kind: 'line',
-    section: 'failover',
-    syntax: 'host|* type parameters…',
-    defaultText: 'none',
-    support: 'not-implemented',
-    repeat: 'accumulates',
-    summary: 'STONITH device this host uses to reset others.',
-    heartbeat: 'Lines for other hosts are skipped; unknown type or bad parameters: configuration error.',
-    hbd: 'Kept as written (ClusterConfig.stonithHosts); fencing is not implemented yet (warning).',
-    example: 'stonith_host * baytech 10.0.0.3 mylogin mysecretpassword',
-    apply(ctx, rest) {
-      const fields = words(rest);
-      if (fields.length < 2) {
-        ctx.report('HB_CFG_BAD_SYNTAX', fields[0] ?? ctx.directiveLocation, 'stonith_host needs a host (or *) and a device type', 'stonith_host <host|*> <type> <parameters…>');
-        return;
-      }
-      ctx.settings.stonithHosts.push({ value: rest.text.trim(), location: ctx.at(rest), raw: rest.text });
-      ctx.notImplemented('stonith_host is accepted but hbd does not fence through STONITH devices yet');
-    },
-  },
-  {
     name: 'watchdog',
     kind: 'option',
     section: 'failover',

@@ -1,7 +1,7 @@
 // What parsing ha.cf yields before defaults and cross-checks: each value with the place it was
 // written, so later checks can point at the right line.
 
-import type { AutoFailback, Medium, PingTarget, RespawnSpec, SourceLocation } from './model';
+import type { AutoFailback, Medium, PingTarget, RespawnSpec, SourceLocation, StonithDevice } from './model';
 
 export interface Located<T> {
   readonly value: T;
@@ -27,6 +27,8 @@ export interface HaCfSettings {
   debugLevel?: Located<number>;
   readonly respawn: Located<RespawnSpec & { readonly failfast: boolean }>[];
   readonly stonithHosts: Located<string>[];
+  /** The stonith_host lines that parsed (bad ones are reported and left out). */
+  readonly stonithDevices: StonithDevice[];
   /** `crm`/`pacemaker` value when it turns Pacemaker on (haresources cannot work then). */
   pacemaker?: Located<string>;
   autojoin?: Located<string>;
@@ -36,6 +38,9 @@ export interface HaCfSettings {
   statusTimeoutMs?: Located<number>;
   stopRetries?: Located<number>;
   monitorIntervalMs?: Located<number>;
+  stonithTimeoutMs?: Located<number>;
+  stonithDelayMs?: Located<number>;
+  stonithPluginDir?: Located<string>;
   /** Every directive line seen, by directive name (after the `udp` → `bcast` rename). */
   readonly seen: Map<string, SourceLocation[]>;
   /** Values of single-valued directives hbd accepts but ignores, for `hbctl config check --json`. */
@@ -43,7 +48,7 @@ export interface HaCfSettings {
 }
 
 export function emptyHaCfSettings(): HaCfSettings {
-  return { nodes: [], media: [], pingTargets: [], respawn: [], stonithHosts: [], seen: new Map(), ignored: new Map() };
+  return { nodes: [], media: [], pingTargets: [], respawn: [], stonithHosts: [], stonithDevices: [], seen: new Map(), ignored: new Map() };
 }
 
 /** The keys of HaCfSettings that hold one located value (last one wins). */

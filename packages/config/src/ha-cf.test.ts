@@ -143,7 +143,16 @@ const ACCEPTED: Record<string, { readonly text: string; readonly warn?: readonly
   record_pengine_inputs: { text: 'record_pengine_inputs on', warn: ['HB_CFG_NOT_IMPLEMENTED'] },
   enable_config_writes: { text: 'enable_config_writes on', warn: ['HB_CFG_NOT_IMPLEMENTED'] },
   stonith: { text: 'stonith baytech /etc/ha.d/conf/stonith.baytech', warn: ['HB_CFG_NOT_IMPLEMENTED'] },
-  stonith_host: { text: 'stonith_host * baytech 10.0.0.3 login secret', warn: ['HB_CFG_NOT_IMPLEMENTED'], check: (s) => expect(s.stonithHosts.map((h) => h.value)).toEqual(['* baytech 10.0.0.3 login secret']) },
+  stonith_host: {
+    text: 'stonith_host * external/ipmi node2 10.0.0.12 admin secret lan',
+    check: (s) => {
+      expect(s.stonithHosts.map((h) => h.value)).toEqual(['* external/ipmi node2 10.0.0.12 admin secret lan']);
+      expect(s.stonithDevices.map((d) => [d.hostFrom, d.driver, d.plugin, d.params])).toEqual([['*', 'external', 'ipmi', ['node2', '10.0.0.12', 'admin', 'secret', 'lan']]]);
+    },
+  },
+  stonith_timeout: { text: 'stonith_timeout 90', check: (s) => expect(s.stonithTimeoutMs?.value).toBe(90000) },
+  stonith_delay: { text: 'stonith_delay 0', check: (s) => expect(s.stonithDelayMs?.value).toBe(0) },
+  stonith_plugin_dir: { text: 'stonith_plugin_dir /etc/ha.d/stonith', check: (s) => expect(s.stonithPluginDir?.value).toBe('/etc/ha.d/stonith') },
   watchdog: { text: 'watchdog /dev/watchdog', warn: ['HB_CFG_NOT_IMPLEMENTED'] },
   respawn: {
     text: 'respawn hacluster /usr/libexec/heartbeat/ipfail -v',
@@ -210,6 +219,9 @@ const REJECTED: Record<string, { readonly text: string; readonly code: string; r
   enable_config_writes: { text: 'enable_config_writes x', code: 'HB_CFG_BAD_BOOLEAN' },
   stonith: { text: 'stonith', code: 'HB_CFG_BAD_SYNTAX' },
   stonith_host: { text: 'stonith_host *', code: 'HB_CFG_BAD_SYNTAX' },
+  stonith_timeout: { text: 'stonith_timeout 0', code: 'HB_CFG_OUT_OF_RANGE' },
+  stonith_delay: { text: 'stonith_delay 5s', code: 'HB_CFG_BAD_TIME' },
+  stonith_plugin_dir: { text: 'stonith_plugin_dir stonith', code: 'HB_CFG_BAD_PATH' },
   watchdog: { text: 'watchdog watchdog0', code: 'HB_CFG_BAD_PATH' },
   respawn: { text: 'respawn hacluster ipfail', code: 'HB_CFG_BAD_PATH' },
   failfast: { text: 'failfast hacluster', code: 'HB_CFG_BAD_SYNTAX' },

@@ -89,6 +89,45 @@ export interface RespawnSpec {
   readonly command: string;
 }
 
+/**
+ * How hbd drives a STONITH device type of a `stonith_host` line:
+ * - external: cluster-glue's external plugin protocol (`external/<plugin>`, an executable);
+ * - ssh: hbd reboots the node over SSH itself (`ssh`, `external/ssh`);
+ * - meatware: an operator power-cycles the node and confirms (`hbctl fence confirm <node>`);
+ * - unsupported: a Heartbeat type hbd cannot drive (baytech, null, …): accepted with a warning,
+ *   and every fence through it fails, so nothing is taken over on a guess.
+ */
+export type StonithDriver = 'external' | 'ssh' | 'meatware' | 'unsupported';
+
+/** One `stonith_host <hostfrom|*> <type> <params…>` line. */
+export interface StonithDevice {
+  /** The node that may use this device (lower-cased), or '*' for every node. */
+  readonly hostFrom: string;
+  /** The type as written: "external/ipmi", "meatware", "baytech". */
+  readonly type: string;
+  readonly driver: StonithDriver;
+  /** external: the plugin's file name (the part after "external/"). */
+  readonly plugin?: string;
+  /** The parameters as written, in order (external: matched to the plugin's `getconfignames`). */
+  readonly params: readonly string[];
+  /** ssh and meatware: the nodes the device can fence (its hostlist parameter), lower-cased. */
+  readonly hosts?: readonly string[];
+  /** The line after "stonith_host", as written. */
+  readonly raw: string;
+  readonly location: SourceLocation;
+}
+
+/** Fencing settings (`stonith_host` lines and hbd's stonith_* extensions). */
+export interface FencingConfig {
+  readonly devices: readonly StonithDevice[];
+  /** How long one device operation may take before hbd kills it and counts it failed. */
+  readonly timeoutMs: number;
+  /** A node that holds no group waits this long before it fences (the holder wins a fence race). */
+  readonly delayMs: number;
+  /** Directories searched for external plugins before /usr/lib/stonith/plugins/external. */
+  readonly pluginDirs: readonly string[];
+}
+
 export interface LoggingConfig {
   readonly logfile?: string;
   readonly debugfile?: string;
@@ -119,8 +158,10 @@ export interface ClusterConfig {
   readonly stopRetriesMax: number;
   /** How often each active resource's status is checked (hbd extension, 0 = never, as Heartbeat). */
   readonly monitorIntervalMs: number;
-  /** Fencing: `stonith_host` lines, kept raw until fencing is implemented. */
+  /** Fencing: the `stonith_host` lines as written (fencing is on when there is at least one). */
   readonly stonithHosts: readonly string[];
+  /** The same lines parsed, and the stonith_* settings. Always set by the parser; absent in hand-built configs (no devices). */
+  readonly fencing?: FencingConfig;
   /**
    * Digest of the part of the configuration that must be identical cluster-wide (nodes, timers,
    * groups, auth method). Carried in every packet; a mismatch is reported.

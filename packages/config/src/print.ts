@@ -4,6 +4,7 @@
 import type { ClusterConfig, Medium } from './model';
 import { formatHeartbeatTime } from './heartbeat-time';
 import { DEFAULT_UDP_PORT } from './directives-media';
+import { DEFAULTS } from './cluster-config';
 
 export interface PrintedConfig {
   readonly haCf: string;
@@ -65,6 +66,11 @@ export function printHaCf(c: ClusterConfig): string {
     `stop_retries ${c.stopRetriesMax}`,
     `monitor_interval ${t(c.monitorIntervalMs)}`,
   );
+  if (c.fencing !== undefined) {
+    if (c.fencing.timeoutMs !== DEFAULTS.stonithTimeoutMs) out.push(`stonith_timeout ${t(c.fencing.timeoutMs)}`);
+    if (c.fencing.delayMs !== DEFAULTS.stonithDelayMs) out.push(`stonith_delay ${t(c.fencing.delayMs)}`);
+    for (const dir of c.fencing.pluginDirs) out.push(`stonith_plugin_dir ${dir}`);
+  }
   return `${out.join('\n')}\n`;
 }
 
