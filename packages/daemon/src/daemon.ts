@@ -69,6 +69,13 @@ export interface DaemonOptions<S> {
   readonly bindAddress?: string;
   /** SIGHUP: re-read the configuration directory. */
   readonly reloadConfig?: () => Promise<ReloadResult>;
+  /**
+   * A reload that changes what the engine, the media or the ping targets were built with restarts
+   * hbd in place keeping the resources (Heartbeat's `heartbeat -R`): `stopped` resolves with
+   * RESTART_KEEPING_RESOURCES and `nextConfig()` says what to start with. Without it (tests, the
+   * demo) such a reload only logs that a restart is needed.
+   */
+  readonly restartOnReload?: boolean;
   readonly hmac?: Hmac;
   readonly interfaces?: InterfaceTable;
   readonly clock?: Clock;
@@ -109,7 +116,15 @@ export interface Daemon {
   reload(): Promise<void>;
   /** Resolves with the exit status when the daemon stopped for any reason (shutdown or fatal error). */
   readonly stopped: Promise<number>;
+  /** After `stopped` resolved with RESTART_KEEPING_RESOURCES: the configuration to start again with. */
+  nextConfig(): ClusterConfig | null;
 }
+
+/** `stopped` resolves with this when a reload restarts hbd in place, leaving the resources running. */
+export const RESTART_KEEPING_RESOURCES = -75;
+
+/** How long a restart-needing reload waits for starts, stops and hbctl requests in progress to finish. */
+const RELOAD_QUIET_WAIT_MS = 60_000;
 
 const MAX_PENDING_ADMIN = 16;
 const STATUS_PUSH_MIN_INTERVAL_MS = 250;
@@ -566,7 +581,7 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
       removeRunFiles(options.runDir);
       // Without the goodbye, the guardian stops whatever is still held, as after a crash.
       await guardian?.close(clean);
-      log.log('info', `hbd on ${localNode} exiting (status ${code})`);
+      if (code !== RESTART_KEEPING_RESOURCES) log.log('info', `hbd on ${localNode} exiting (status ${code})`);
       resolveStopped(code);
       return code;
     })();
@@ -623,6 +638,10 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
     if (JSON.stringify(next.media) !== JSON.stringify(config.media) || next.udpPort !== config.udpPort) needRestart.push('heartbeat media');
     if (JSON.stringify(next.pingTargets) !== JSON.stringify(config.pingTargets)) needRestart.push('ping targets');
     if (needRestart.length > 0) {
+      if (options.restartOnReload === true) {
+        await restartKeepingResources(next, needRestart);
+        return;
+      }
       log.log(
         'warning',
         `configuration reloaded: log settings applied; changes to ${needRestart.join(', ')} need a restart of hbd ` +
@@ -646,6 +665,71 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
     log.log('notice', 'configuration reloaded');
   }
 
+  /**
+   * Heartbeat's quick restart (`heartbeat -R`, reference §1.6): the engine, media and prober are
+   * rebuilt from the new files in this same process, and the resources stay up. The new engine's
+   * start-up probe finds every group still running whole and adopts it with a fresh takeover epoch;
+   * peers see a new generation and wait for its claims (a peer still starting is waited for, bounded
+   * by initdead) instead of taking anything over. Refused while a group this node holds would be
+   * dropped from haresources (the new engine would no longer know to stop it), and deferred while
+   * a start, a stop or an hbctl request is in progress.
+   */
+  let restartConfig: ClusterConfig | null = null;
+  let restartRequested = false;
+  async function restartKeepingResources(next: ClusterConfig, changes: readonly string[]): Promise<void> {
+    if (restartRequested) return;
+    const held = (runtime?.describe()?.groups ?? []).filter((group) => group.localState !== 'stopped');
+    const dropped = held.filter((group) => !next.groups.some((candidate) => candidate.id === group.id)).map((group) => `${group.id} (${group.localState})`);
+    if (dropped.length > 0) {
+      log.log(
+        'error',
+        `configuration reload refused: haresources no longer lists ${dropped.join(', ')}, held here; hand it over or stop it first ` +
+          '("hbctl standby" moves this node\'s groups to a peer), then reload again. Still running on the previous configuration',
+      );
+      return;
+    }
+    let capacity: ReturnType<typeof checkHeartbeatCapacity>;
+    try {
+      capacity = checkHeartbeatCapacity(createCodec({ config: next, hmac: options.hmac ?? nodeHmac }), next);
+    } catch (error) {
+      log.log('error', `configuration reload refused: ${(error as Error).message}; still running on the previous configuration`);
+      return;
+    }
+    if (!capacity.ok) {
+      log.log('error', `configuration reload refused: ${capacity.error.code}: ${capacity.error.message}; still running on the previous configuration`);
+      return;
+    }
+    restartRequested = true;
+    const waitStartedAtMs = clock.nowMs();
+    let nextNoteAtMs = waitStartedAtMs;
+    for (;;) {
+      const busy = (runtime?.describe()?.groups ?? []).filter((group) => group.localState === 'starting' || group.localState === 'stopping').map((group) => `${group.id} (${group.localState})`);
+      if (pendingAdmin.size > 0) busy.push(`${pendingAdmin.size} hbctl request(s)`);
+      if (busy.length === 0) break;
+      if (shuttingDown) return;
+      if (clock.nowMs() - waitStartedAtMs >= RELOAD_QUIET_WAIT_MS) {
+        restartRequested = false;
+        log.log('error', `configuration reload given up: still busy after ${seconds(RELOAD_QUIET_WAIT_MS)} (${busy.join(', ')}); still running on the previous configuration; send SIGHUP again later`);
+        return;
+      }
+      if (clock.nowMs() >= nextNoteAtMs) {
+        nextNoteAtMs = clock.nowMs() + 5000;
+        log.log('notice', `configuration reload: waiting for ${busy.join(', ')} to finish before restarting`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    if (shuttingDown) return;
+    const keeping = (runtime?.describe()?.groups ?? []).filter((group) => group.localState === 'started').map((group) => group.id);
+    log.log(
+      'notice',
+      `configuration reloaded: ${changes.join(', ')} changed; restarting hbd in place (generation ${generation} → ${generation + 1}) ` +
+        `keeping the resources running${keeping.length > 0 ? ` (${keeping.join(', ')}: adopted again by the start-up probe)` : ''}`,
+    );
+    restartConfig = next;
+    runner.abortAll(); // only monitor status checks can be in flight now
+    await closeDown(RESTART_KEEPING_RESOURCES, true);
+  }
+
   return {
     localNode,
     socketPath,
@@ -654,5 +738,6 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
     shutdown,
     reload,
     stopped,
+    nextConfig: () => restartConfig,
   };
 }

@@ -135,6 +135,63 @@ describe('hbd processes on loopback', () => {
     await eventually('the reload in the log', () => /notice: configuration reloaded/.test(alpha.log()), 5000);
   }, 20_000);
 
+  test('SIGHUP after haresources gained a group: each node restarts in place, the running group never stops, the new group starts', async () => {
+    const alpha = cluster.node('alpha');
+    const beta = cluster.node('beta');
+    await eventually('alpha serving', async () => (await probeService(httpPort)) === 'served by alpha\n', 20_000);
+    const before = await status(alpha);
+    const markA = alpha.log().length;
+    // The service is probed every 100 ms for the whole reload: it must answer, from alpha, every time.
+    let probing = true;
+    const answers: string[] = [];
+    const probe = (async () => {
+      for (let i = 0; probing && i < 600; i++) {
+        answers.push((await probeService(httpPort)) ?? 'no answer');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    try {
+      for (const node of [alpha, beta]) writeFileSync(join(node.configDir, 'haresources'), `alpha demohttp::${httpPort} Dummy::app\nbeta Dummy::extra\n`);
+      await alpha.signal('SIGHUP');
+      await eventually('alpha restarted in place', async () => ((await status(alpha).catch(() => null))?.generation ?? 0) > before.generation && /restarting hbd in place/.test(alpha.log()), 15_000);
+      await eventually('alpha active again, still holding its group', async () => {
+        const doc = await status(alpha).catch(() => null);
+        return doc?.localStatus === 'active' && doc.groups.find((group) => group.id === `demohttp::${httpPort}`)?.localState === 'started';
+      }, 15_000);
+      await beta.signal('SIGHUP');
+      await eventually('Dummy::extra on beta', () => beta.dummyRunning('extra'), 20_000);
+      await eventually('both agree', async () => {
+        const [a, b] = [await status(alpha), await status(beta)];
+        return [a, b].every((doc) => doc.groups.length === 2 && doc.groups.find((group) => group.id === 'Dummy::extra')?.owner === 'beta' && doc.groups.find((group) => group.id === `demohttp::${httpPort}`)?.owner === 'alpha');
+      }, 15_000);
+      await new Promise((resolve) => setTimeout(resolve, 1500)); // and a while after: nothing moves later
+    } finally {
+      probing = false;
+      await probe;
+    }
+    expect(answers.length).toBeGreaterThan(10);
+    expect(answers.filter((answer) => answer !== 'served by alpha\n')).toEqual([]);
+    const logA = alpha.log().slice(markA);
+    expect(logA).toMatch(/configuration reloaded: cluster-wide settings \(nodes, timers, groups or auth method\) changed; restarting hbd in place \(generation \d+ → \d+\) keeping the resources running \(demohttp::\d+: adopted again by the start-up probe\)/);
+    expect(logA).toMatch(/group demohttp::\d+ .*found running/);
+    expect(logA).not.toMatch(/demohttp::\d+ stop \(/);
+    expect(logA).not.toMatch(/Dummy::app stop \(/);
+    expect(alpha.dummyRunning('extra')).toBe(false);
+  }, 60_000);
+
+  test('SIGHUP dropping a group this node holds is refused (the new engine could not stop it); hbd keeps running as before', async () => {
+    const alpha = cluster.node('alpha');
+    const markA = alpha.log().length;
+    const generation = (await status(alpha)).generation;
+    writeFileSync(join(alpha.configDir, 'haresources'), 'beta Dummy::extra\n');
+    await alpha.signal('SIGHUP');
+    await eventually('the refusal', () => /configuration reload refused: haresources no longer lists demohttp::\d+ \(started\), held here/.test(alpha.log().slice(markA)), 5000);
+    const doc = await status(alpha);
+    expect(doc.generation).toBe(generation);
+    expect(doc.groups.find((group) => group.id === `demohttp::${httpPort}`)?.localState).toBe('started');
+    writeFileSync(join(alpha.configDir, 'haresources'), `alpha demohttp::${httpPort} Dummy::app\nbeta Dummy::extra\n`);
+  }, 20_000);
+
   test('SIGSTOP of the active node beyond deadtime, then SIGCONT: the stall is seen and one node ends up with the group', async () => {
     // A Dummy-only check: demohttp would keep the port on the stopped node, as a VIP would.
     const alpha = cluster.node('alpha');

@@ -7,7 +7,9 @@
 //
 // Signals: SIGTERM (and SIGINT) stop the local groups right to left, tell peers, exit; SIGHUP
 // re-reads the configuration (kept if invalid, with the reasons in the log) and reopens log
-// files (logrotate's postrotate); SIGUSR1/SIGUSR2 raise/lower the debug level.
+// files (logrotate's postrotate); when nodes, timers, groups, media or ping nodes changed, hbd
+// restarts in place keeping the resources (Heartbeat's `heartbeat -R`); SIGUSR1/SIGUSR2
+// raise/lower the debug level.
 
 import { spawn } from 'node:child_process';
 import { Command, CommanderError, Option } from 'commander';
@@ -16,7 +18,7 @@ import { loadClusterConfig } from '@hbd/config-loader';
 import * as core from '@hbd/core';
 import { controlSocketPath, socketAnswers } from '../control-socket-file';
 import { AlreadyRunningError } from '../control-socket-file';
-import { DaemonStartError, HBD_VERSION, startDaemon, type Daemon, type ReloadResult } from '../daemon';
+import { DaemonStartError, HBD_VERSION, RESTART_KEEPING_RESOURCES, startDaemon, type Daemon, type ReloadResult } from '../daemon';
 import { createDaemonLog } from '../logger';
 import type { Engine } from '../runtime';
 
@@ -162,10 +164,9 @@ async function main(): Promise<void> {
     return Promise.resolve({ ok: true, config: next.loaded.config, warnings: next.loaded.warnings.map(oneLine) });
   };
 
-  let daemon: Daemon;
-  try {
-    daemon = await startDaemon({
-      config,
+  const startWith = async (current: ClusterConfig): Promise<Daemon> =>
+    startDaemon({
+      config: current,
       configDir: options.configDir,
       localNode,
       stateDir: options.stateDir,
@@ -173,20 +174,31 @@ async function main(): Promise<void> {
       engine,
       log,
       reloadConfig,
+      restartOnReload: true,
       ...(options.guardian
         ? { guardian: { stderr: options.foreground, underSystemd: process.env.INVOCATION_ID !== undefined, logging: (next: ClusterConfig) => guardianLogging(next, options) } }
         : {}),
       ...(options.bindAddress === undefined ? {} : { bindAddress: options.bindAddress }),
     });
-  } catch (error) {
+  const startFailure = (error: unknown): { message: string; code: number } => {
     const known = error instanceof DaemonStartError || error instanceof AlreadyRunningError;
-    const message = known ? (error as Error).message : `internal error while starting: ${(error as Error)?.stack ?? String(error)}`;
+    return { message: known ? (error as Error).message : `internal error while starting: ${(error as Error)?.stack ?? String(error)}`, code: known ? EXIT.ERROR : EXIT.SOFTWARE };
+  };
+
+  let daemon: Daemon;
+  try {
+    daemon = await startWith(config);
+  } catch (error) {
+    const { message, code } = startFailure(error);
     log.log('crit', `not starting: ${message}`);
     await log.close();
-    fail(message, known ? EXIT.ERROR : EXIT.SOFTWARE);
+    fail(message, code);
   }
 
+  // A signal that arrives while a reload restarts hbd in place is for the next incarnation.
+  let stopSignal: string | null = null;
   const stop = (signal: string): void => {
+    stopSignal = signal;
     void daemon.shutdown(`${signal} received`);
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
@@ -201,7 +213,29 @@ async function main(): Promise<void> {
     void log.close().then(() => process.exit(EXIT.SOFTWARE));
   });
 
-  const code = await daemon.stopped;
+  let code = await daemon.stopped;
+  let running = config;
+  while (code === RESTART_KEEPING_RESOURCES) {
+    const next = daemon.nextConfig() ?? running;
+    try {
+      daemon = await startWith(next);
+      running = next;
+    } catch (error) {
+      // The new files passed every check but cannot run here (a medium that cannot be opened, …):
+      // go back to what was running, so the resources are not left without a manager.
+      log.log('crit', `restart with the new configuration failed: ${startFailure(error).message}; starting again with the previous one`);
+      try {
+        daemon = await startWith(running);
+      } catch (again) {
+        const { message } = startFailure(again);
+        log.log('emerg', `restart with the previous configuration failed too: ${message}; hbd exits and the resources running here are left as they are`);
+        await log.close();
+        fail(message, EXIT.ERROR);
+      }
+    }
+    if (stopSignal !== null) void daemon.shutdown(`${stopSignal} received (during the restart)`);
+    code = await daemon.stopped;
+  }
   await log.close();
   process.exit(code);
 }
