@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { FakeClock } from '../test/fake-clock';
 import { createMonotonicClock } from './monotonic-clock';
-import { StallDetector } from './stall-detector';
+import { StallDetector, defaultTickMs } from './stall-detector';
 
 describe('StallDetector', () => {
   test('reports a gap beyond tick + threshold once, with the stalled time', () => {
@@ -31,5 +31,18 @@ describe('StallDetector', () => {
     // On a loaded machine the scheduler may add a short stall of its own: count the one we made.
     expect(stalls.filter((stalledMs) => stalledMs > 300)).toHaveLength(1);
     expect(detector.facts().delayP99Ms).toBeGreaterThan(100);
+  });
+
+  test('the ticker period follows the threshold: 100 ms to 250 ms', () => {
+    expect(defaultTickMs(500)).toBe(100);
+    expect(defaultTickMs(1800)).toBe(150);
+    expect(defaultTickMs(3000)).toBe(250);
+    expect(defaultTickMs(60_000)).toBe(250);
+    const clock = new FakeClock();
+    const detector = new StallDetector({ clock, thresholdMs: 3000 });
+    clock.advance(3200); // 2950 ms beyond a 250 ms tick: not above the threshold
+    expect(detector.check()).toBeNull();
+    clock.advance(3300);
+    expect(detector.check()).toBe(3050);
   });
 });

@@ -112,7 +112,8 @@ export function formatReport(r: BenchResults): string {
   if (r.options.sections.includes('scale') && r.scale.length > 0) {
     out.push('');
     const first = r.scale[0];
-    out.push(`hbd alone, ${first?.medium ?? 'bcast'}, ${first === undefined ? '' : timersText(first.timers)}, ${first?.seconds ?? '?'} s per size:`);
+    const setup = first?.pingNode === true ? 'one group, one ping node' : 'one group, no ping node';
+    out.push(`hbd alone, ${first?.medium ?? 'bcast'}, ${setup}, ${first === undefined ? '' : timersText(first.timers)}, ${first?.seconds ?? '?'} s per size:`);
     const rows: string[][] = [['nodes', 'CPU % per node (min / median / max)', 'RSS MiB per node (median)', 'packets/s sent (cluster / per node)']];
     for (const s of r.scale) {
       if (s.error !== null) {
@@ -128,6 +129,13 @@ export function formatReport(r: BenchResults): string {
       ]);
     }
     out.push(table(rows));
+    // The busiest node is the one holding the group (its members' status checks): say so.
+    for (const s of r.scale) {
+      const busiest = s.error === null ? [...s.perNode].sort((a, b) => b.cpuPercent - a.cpuPercent)[0] : undefined;
+      if (busiest === undefined || s.seconds <= 0) continue;
+      const childPercent = (100 * busiest.childCpuSeconds) / s.seconds;
+      out.push(`  ${s.nodes} nodes: busiest ${busiest.node} ${busiest.cpuPercent.toFixed(2)} %, of which ${childPercent.toFixed(2)} % its short-lived children (status checks)`);
+    }
   }
   const targets = targetLines(r);
   if (targets.length > 0) {

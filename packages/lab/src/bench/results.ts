@@ -105,6 +105,8 @@ export interface ScaleResult {
   readonly seconds: number;
   readonly timers: ScenarioTimers;
   readonly medium: string;
+  /** Every node pings one ping node (absent in results written before it was added: none). */
+  readonly pingNode?: boolean;
   readonly perNode: readonly (NodeUsage & { readonly txPackets: number; readonly rxPackets: number })[];
   readonly cpuPercentPerNode: Summary | null;
   readonly rssMiBPerNode: Summary | null;
