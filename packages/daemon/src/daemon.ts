@@ -35,7 +35,7 @@ import { planMedia, type InterfaceTable } from './media';
 import { createMessenger, type DaemonMessenger } from './messenger';
 import { createMonotonicClock } from './monotonic-clock';
 import { nodeHmac } from './node-hmac';
-import { createNoFencer } from './node-fencer';
+import { createNodeFencer, fencingSettings } from './node-fencer';
 import { createPingProber } from './ping-prober';
 import type { Clock, GenerationStore, Prober, ResourceRunner } from './ports';
 import { agentEnvFor, createResourceRunner } from './resource-runner';
@@ -219,6 +219,7 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
 
   let messenger: DaemonMessenger | null = null;
   let runtime: Runtime<S> | null = null;
+  const fencer = createNodeFencer(config, localNode, log, () => runtime?.describe()?.groups.some((group) => group.localState === 'started' || group.localState === 'starting') ?? false);
   // After a stall of this process, the datagrams read in the same event-loop turn queued up while
   // it was frozen: stale. The stall is noticed before the first of them reaches the engine.
   const stall = new StallDetector({ clock, thresholdMs: options.stallThresholdMs ?? config.warntimeMs });
@@ -380,7 +381,7 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
       runner,
       prober,
       generations,
-      fencer: createNoFencer(log, config.stonithHosts.length),
+      fencer,
       checkStall: () => {
         const stalledMs = stall.check();
         if (stalledMs !== null) markStale();
@@ -516,6 +517,11 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
           return admin({ command: request.method, scope: request.params.scope }, request.params.wait, `${request.method} ${request.params.scope}`);
         case 'cleanup':
           return admin({ command: 'cleanup', group: request.params.group }, request.params.wait, `cleanup of group ${request.params.group}`);
+        case 'fenceConfirm': {
+          const answer = fencer.confirm(request.params.node);
+          if (!answer.ok) throw new IpcError('HB_IPC_BAD_REQUEST', answer.message, { hint: 'a meatware fence waits on the node that fences (see its log: OPERATOR INTERVENTION REQUIRED)' });
+          return { node: request.params.node, message: answer.message };
+        }
         case 'subscribe':
           if (request.params.events) eventSubscribers.add(session);
           if (request.params.status) statusSubscribers.add(session);
@@ -532,6 +538,7 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
   const gid = haclientGid();
   for (const note of [secureRunDir(options.runDir, gid), secureSocket(socketPath, gid)]) if (note !== null) log.log('warning', note);
   writePidFile(options.runDir);
+  fencer.checkDevices();
 
   // --- go ---------------------------------------------------------------------------------------
   log.log(
@@ -567,6 +574,7 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
     closing = (async () => {
       shuttingDown = true;
       runtime?.halt();
+      fencer.stop();
       stall.stop();
       prober.stop();
       clearInterval(statusRefresh);
@@ -637,6 +645,7 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
     else if (engineSettings(next) !== engineSettings(config)) needRestart.push('engine settings (timeouts, retries, monitoring)');
     if (JSON.stringify(next.media) !== JSON.stringify(config.media) || next.udpPort !== config.udpPort) needRestart.push('heartbeat media');
     if (JSON.stringify(next.pingTargets) !== JSON.stringify(config.pingTargets)) needRestart.push('ping targets');
+    if (fencingSettings(next) !== fencingSettings(config)) needRestart.push('fencing (stonith_host, stonith_*)');
     if (needRestart.length > 0) {
       if (options.restartOnReload === true) {
         await restartKeepingResources(next, needRestart);

@@ -1,21 +1,25 @@
-// Fencing is not implemented yet (stonith_host lines are kept raw by the config). A fence order
-// is therefore answered at once with "failed": the engine keeps the group where it is (no node
-// starts it) until an operator, having checked, runs `hbctl cleanup`. Saying "fenced" without
-// fencing would be the one unsafe answer.
+// The daemon's Fencer: the stonith_host devices of ha.cf (fencing/stonith-fencer.ts). Without
+// stonith_host lines the engine never orders a fence; if it did, the answer would be "failed",
+// never "fenced" without proof.
 
+import { resolve } from 'node:path';
+import type { ClusterConfig } from '@hbd/config';
 import type { Log } from './logger';
-import type { Fencer } from './ports';
+import { createSshDriver } from './fencing/ssh-fence';
+import { createStonithFencer, type StonithFencer } from './fencing/stonith-fencer';
 
-export function createNoFencer(log: Log, stonithHostsConfigured: number): Fencer {
-  return {
-    fence(node, reason) {
-      log.log(
-        'crit',
-        `cannot fence ${node} (${reason}): hbd does not implement fencing yet` +
-          (stonithHostsConfigured > 0 ? ` (${stonithHostsConfigured} stonith_host line(s) ignored)` : '') +
-          `; make sure ${node} is really down, then run "hbctl cleanup <group>"`,
-      );
-      return Promise.resolve(false);
-    },
-  };
+export type { StonithFencer } from './fencing/stonith-fencer';
+
+/** External plugins shipped with hbd: <repository>/stonith-plugins (packages/daemon/{src,dist}/ → root). */
+export const BUNDLED_PLUGIN_DIR = resolve(__dirname, '../../../stonith-plugins');
+
+export function createNodeFencer(config: ClusterConfig, localNode: string, log: Log, holdsGroups: () => boolean): StonithFencer {
+  const fencing = config.fencing ?? { devices: [], timeoutMs: 60_000, delayMs: 0, pluginDirs: [] };
+  return createStonithFencer({ localNode, fencing, log, bundledPluginDir: BUNDLED_PLUGIN_DIR, holdsGroups, sshDriver: (device, timeoutMs) => createSshDriver(device, timeoutMs) });
+}
+
+/** What a reload must restart hbd for: the devices as written and the stonith_* settings. */
+export function fencingSettings(config: ClusterConfig): string {
+  const f = config.fencing;
+  return JSON.stringify([config.stonithHosts, f?.timeoutMs, f?.delayMs, f?.pluginDirs]);
 }

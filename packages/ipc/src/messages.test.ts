@@ -27,6 +27,7 @@ describe('parseRequest', () => {
     });
     expect(parseRequest({ jsonrpc: '2.0', id: 'x', method: 'subscribe', params: {} })).toMatchObject({ ok: true, request: { params: { events: true, status: false } } });
     expect(parseRequest({ jsonrpc: '2.0', id: 2, method: 'status' })).toMatchObject({ ok: true, request: { params: {} } });
+    expect(parseRequest({ jsonrpc: '2.0', id: 3, method: 'fenceConfirm', params: { node: 'Beta' } })).toMatchObject({ ok: true, request: { params: { node: 'beta' } } });
   });
 
   test.each([
@@ -38,6 +39,8 @@ describe('parseRequest', () => {
     [{ jsonrpc: '2.0', id: 4, method: 'standby', params: { scope: 'everything' } }, 4, 'HB_IPC_BAD_REQUEST'],
     [{ jsonrpc: '2.0', id: 5, method: 'standby', params: { wait: 'yes' } }, 5, 'HB_IPC_BAD_REQUEST'],
     [{ jsonrpc: '2.0', id: 6, method: 'cleanup', params: {} }, 6, 'HB_IPC_BAD_REQUEST'],
+    [{ jsonrpc: '2.0', id: 9, method: 'fenceConfirm', params: {} }, 9, 'HB_IPC_BAD_REQUEST'],
+    [{ jsonrpc: '2.0', id: 10, method: 'fenceConfirm', params: { node: '../x' } }, 10, 'HB_IPC_BAD_REQUEST'],
     [{ jsonrpc: '2.0', id: 7, method: 'hello', params: { protocolVersion: '1' } }, 7, 'HB_IPC_BAD_REQUEST'],
     [{ jsonrpc: '2.0', id: 8, method: 'status', params: 'all' }, 8, 'HB_IPC_BAD_REQUEST'],
   ])('%j is refused with id %j and %s', (input, id, code) => {

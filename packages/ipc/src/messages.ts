@@ -116,6 +116,10 @@ function parseParams(method: MethodName, raw: unknown): Methods[MethodName]['par
       if (typeof params.group !== 'string' || params.group === '') return badRequest('cleanup needs a group (the first resource of its haresources line)');
       return { group: params.group, wait };
     }
+    case 'fenceConfirm': {
+      if (typeof params.node !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(params.node)) return badRequest('fence confirm needs a node name');
+      return { node: params.node.toLowerCase() };
+    }
     case 'subscribe': {
       const events = params.events ?? true;
       const status = params.status ?? false;

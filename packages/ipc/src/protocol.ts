@@ -40,6 +40,16 @@ export interface CleanupParams {
   readonly wait: boolean;
 }
 
+/** `hbctl fence confirm NODE`: the operator power-cycled NODE by hand (meatware). */
+export interface FenceConfirmParams {
+  readonly node: string;
+}
+
+export interface FenceConfirmResult {
+  readonly node: string;
+  readonly message: string;
+}
+
 export interface SubscribeParams {
   /** Push every ClusterEvent as an `event` notification. */
   readonly events: boolean;
@@ -119,11 +129,12 @@ export interface Methods {
   standby: { params: AdminParams; result: AdminResult };
   takeover: { params: AdminParams; result: AdminResult };
   cleanup: { params: CleanupParams; result: AdminResult };
+  fenceConfirm: { params: FenceConfirmParams; result: FenceConfirmResult };
   subscribe: { params: SubscribeParams; result: SubscribeResult };
 }
 
 export type MethodName = keyof Methods;
-export const METHOD_NAMES: readonly MethodName[] = ['hello', 'status', 'nodeList', 'resourceList', 'standby', 'takeover', 'cleanup', 'subscribe'];
+export const METHOD_NAMES: readonly MethodName[] = ['hello', 'status', 'nodeList', 'resourceList', 'standby', 'takeover', 'cleanup', 'fenceConfirm', 'subscribe'];
 
 /** Server -> client notifications (no id), only after `subscribe`. */
 export interface Notifications {

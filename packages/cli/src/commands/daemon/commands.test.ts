@@ -3,6 +3,7 @@ import { PROTOCOL_VERSION, makeNotification } from '@hbd/ipc';
 import { captureIo, startFakeDaemon, type FakeDaemon } from '../../../test/fake-daemon';
 import { STATUS_AFTER_FAILOVER } from '../../../test/status-document.fixture';
 import { runCleanup, runStandbyOrTakeover } from './admin-command';
+import { runFenceConfirm } from './fence-command';
 import { runNodeList, runResourceList } from './list-commands';
 import { runStatus } from './status-command';
 
@@ -149,5 +150,25 @@ describe('hbctl node list / resource list', () => {
         'IPaddr::10.0.0.100  alpha  1  IPaddr::10.0.0.100  started  /etc/ha.d/resource.d/IPaddr (heartbeat)\n' +
         '                           2  nginx               started  (not found)\n',
     );
+  });
+});
+
+describe('hbctl fence confirm', () => {
+  test('the daemon takes the operator\'s word: its message, exit 0; as JSON too', async () => {
+    fake.answers.fenceConfirm = { result: { node: 'beta', message: 'beta confirmed fenced: its groups may be taken over' } };
+    const io = captureIo();
+    expect(await runFenceConfirm('beta', { runDir: fake.runDir }, io.io)).toBe(0);
+    expect(io.stdout()).toBe('beta confirmed fenced: its groups may be taken over\n');
+    expect(fake.requests.find((request) => request.method === 'fenceConfirm')?.params).toEqual({ node: 'beta' });
+    const json = captureIo();
+    expect(await runFenceConfirm('beta', { runDir: fake.runDir, json: true }, json.io)).toBe(0);
+    expect(JSON.parse(json.stdout())).toMatchObject({ request: 'hbctl fence confirm beta --json', data: { node: 'beta' } });
+  });
+
+  test('nothing waiting for the operator: the daemon\'s refusal, exit status of a bad request', async () => {
+    fake.answers.fenceConfirm = { error: { code: -32602, message: 'no fence of beta is waiting for an operator on alpha', data: { hbCode: 'HB_IPC_BAD_REQUEST' } } };
+    const io = captureIo();
+    expect(await runFenceConfirm('beta', { runDir: fake.runDir }, io.io)).not.toBe(0);
+    expect(io.stderr()).toBe('hbctl: no fence of beta is waiting for an operator on alpha\n');
   });
 });

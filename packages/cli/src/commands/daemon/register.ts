@@ -3,6 +3,7 @@
 //   standby [all|local|foreign|failback] [--no-wait] [--timeout S] [--json]
 //   takeover [all|local|foreign|failback] [--no-wait] [--timeout S] [--json]
 //   cleanup GROUP [--no-wait] [--json]
+//   fence confirm NODE [--json]
 //   node list [--json]
 //   resource list [--json]
 // Every one takes --run-dir (default $HBD_RUN_DIR, else /run/hbd). Without a daemon: a clear
@@ -11,6 +12,7 @@
 import { Argument, Command } from 'commander';
 import { ADMIN_SCOPES, type AdminScope } from '@hbd/ipc';
 import { runCleanup, runStandbyOrTakeover, DEFAULT_ADMIN_TIMEOUT_S, type AdminOptions } from './admin-command';
+import { runFenceConfirm } from './fence-command';
 import { runNodeList, runResourceList } from './list-commands';
 import { processIo, type Io } from './output';
 import { runStatus, type StatusOptions } from './status-command';
@@ -77,6 +79,14 @@ export function registerDaemonCommands(program: Command, ctx: DaemonCommandConte
     .option('--json', 'one JSON document on stdout')
     .option('--run-dir <dir>', RUN_DIR_HELP)
     .action(async (group: string, options: AdminOptions) => set(await runCleanup(group, options, io)));
+
+  parent(program, 'fence', 'fencing (stonith_host)')
+    .command('confirm')
+    .description('meatware: you power-cycled NODE by hand (or made sure it is off); its groups may be taken over (Heartbeat: meatclient -c NODE)')
+    .argument('<node>', 'the node hbd asked you to power-cycle (see the log: OPERATOR INTERVENTION REQUIRED)')
+    .option('--json', 'one JSON document on stdout')
+    .option('--run-dir <dir>', RUN_DIR_HELP)
+    .action(async (node: string, options: { json?: boolean; runDir?: string }) => set(await runFenceConfirm(node, options, io)));
 
   parent(program, 'node', 'cluster nodes')
     .command('list')
