@@ -1,4 +1,4 @@
-// Properties of the hbd/1 codec: round trip over every message kind and auth method; decode
+// Properties of the hbd/2 codec: round trip over every message kind and auth method; decode
 // never throws and only ever reports a documented code, on arbitrary bytes, on mutations of
 // valid packets and on correctly signed junk; any single bit flip is rejected.
 
@@ -7,6 +7,7 @@ import { fc, test } from '@fast-check/jest';
 import { MESSAGE_TYPE_CODES } from '@hbd/core';
 import { createKeyring } from './auth';
 import { isWireErrorCode, type WireResult } from './errors';
+import { groupTableDigest } from './group-table';
 import { createCodec, writeFrame } from './hbd-codec';
 import { utf8Encode } from './utf8';
 import { DIGEST, nodeHmac, packetArb, twoNodeConfig, withAuth } from '../test/fixtures';
@@ -49,7 +50,7 @@ describe('round trip', () => {
     const decoded = codec.decode(bytes.value);
     expect(decoded).toEqual({
       ok: true,
-      value: { ...p, configDigest: DIGEST, keyIndex: 1, protocolVersion: 1, sizeBytes: bytes.value.length },
+      value: { ...p, configDigest: DIGEST, keyIndex: 1, protocolVersion: 2, sizeBytes: bytes.value.length },
     });
   });
 
@@ -66,7 +67,7 @@ describe('decode never throws', () => {
   });
 
   test.prop([methodArb, fc.uint8Array({ maxLength: 400 })], { numRuns: 3000 })('on arbitrary bytes behind our magic and version', (method, tail) => {
-    expect(decodeSafely(method, Uint8Array.from([0x48, 0x42, 0x44, 0x01, ...tail])).ok).toBe(false);
+    expect(decodeSafely(method, Uint8Array.from([0x48, 0x42, 0x44, 0x02, ...tail])).ok).toBe(false);
   });
 
   const mutation = fc.oneof(
@@ -99,6 +100,15 @@ describe('decode never throws', () => {
     packets.map((p) => utf8Encode(JSON.stringify({ ...p.message, type: undefined }))!),
     fc.json().map((text) => utf8Encode(text)!),
     fc.jsonValue().map((v) => utf8Encode(JSON.stringify({ status: 'up', pingReachable: 0, claims: v, msgId: v, groups: v, to: v, reason: v }))!),
+    // hbd/2 group numbers and claim tokens, right digest, arbitrary contents
+    fc
+      .record({
+        claims: fc.oneof(fc.stringMatching(/^[-a-zA-Z0-9! ]{0,24}$/), fc.array(fc.constantFrom('-', 'r1', 'S0', 'd9!', 'x1', 'R2!', '', 'u01'), { maxLength: 5 }).map((t) => t.join(' '))),
+        groups: fc.array(fc.integer({ min: -2, max: 5 }), { maxLength: 4 }),
+        unclean: fc.array(fc.oneof(fc.integer({ min: -1, max: 4 }), fc.constant(1.5), fc.constant('0')), { maxLength: 3 }),
+        haresources: fc.constantFrom(groupTableDigest(config.groups.map((g) => g.id)), '3:00000000', ''),
+      })
+      .map((w) => utf8Encode(JSON.stringify({ status: 'up', pingReachable: 0, msgId: 4, reason: 'takeover', to: 'master2', ...w }))!),
     fc.uint8Array({ maxLength: 200 }),
   );
   test.prop(

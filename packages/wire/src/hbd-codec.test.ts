@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { MESSAGE_TYPE_CODES, type ClusterMessage, type HeartbeatMessage } from '@hbd/core';
 import { createKeyring } from './auth';
 import type { WireErrorCode, WireResult } from './errors';
+import { groupTableDigest } from './group-table';
 import { createCodec, FIXED_HEADER_BYTES, writeFrame, type HbdCodec } from './hbd-codec';
 import { MAX_PACKET_BYTES, type OutgoingPacket } from './packet-codec';
 import { utf8Encode } from './utf8';
@@ -15,6 +16,10 @@ const heartbeat: HeartbeatMessage = {
 };
 const packet: OutgoingPacket = { from: 'master1', generation: 1_700_000_001, seq: 12, message: heartbeat };
 const codec = createCodec({ config: twoNodeConfig(), hmac: nodeHmac });
+/** The tutorial haresources' group digest, as every group-naming payload carries it. */
+const TABLE = groupTableDigest(twoNodeConfig().groups.map((g) => g.id));
+/** A heartbeat payload as hbd/2 sends it, with `extra` JSON spliced in after the claims. */
+const wireHeartbeat = (extra = '', claims = '"- - -"') => Buffer.from(`{"status":"up","pingReachable":0,"claims":${claims},"haresources":"${TABLE}"${extra}}`);
 
 function encoded(p: OutgoingPacket = packet, c: HbdCodec = codec): Uint8Array {
   const r = c.encode(p);
@@ -52,20 +57,20 @@ describe('encode → decode', () => {
     const decoded = codec.decode(bytes);
     expect(decoded).toEqual({
       ok: true,
-      value: { ...packet, configDigest: DIGEST, keyIndex: 1, protocolVersion: 1, sizeBytes: bytes.length },
+      value: { ...packet, configDigest: DIGEST, keyIndex: 1, protocolVersion: 2, sizeBytes: bytes.length },
     });
   });
 
   test('carries magic, version, key index and type code at fixed offsets', () => {
     const bytes = encoded();
     expect(Buffer.from(bytes.subarray(0, 3)).toString('latin1')).toBe('HBD');
-    expect(bytes[3]).toBe(1);
+    expect(bytes[3]).toBe(2);
     expect(bytes[4]).toBe(1);
     expect((bytes[5]! << 8) | bytes[6]!).toBe(MESSAGE_TYPE_CODES.heartbeat);
   });
 
   test('the payload is readable JSON in a packet capture (tcpdump -A)', () => {
-    expect(Buffer.from(encoded()).toString('latin1')).toContain('{"status":"active","pingReachable":1,"claims":[{"group":"192.168.42.14","state":"started","epoch":3}]}');
+    expect(Buffer.from(encoded()).toString('latin1')).toContain(`{"status":"active","pingReachable":1,"claims":"r3 - -","haresources":"${TABLE}"}`);
   });
 
   test('decodes from a Buffer slice with a non-zero byteOffset, as dgram hands it over', () => {
@@ -79,11 +84,11 @@ describe('encode → decode', () => {
     expect(codec.recognizes(encoded())).toBe(true);
     expect(codec.recognizes(Buffer.from('###\n11:(0)t=status,'))).toBe(false);
     expect(codec.recognizes(Buffer.from('HB'))).toBe(false);
-    expect(codec.name).toBe('hbd/1');
+    expect(codec.name).toBe('hbd/2');
   });
 
   test('a JSON "__proto__" key from a peer stays an ordinary field (no prototype pollution)', () => {
-    const r = codec.decode(signedFrame(Buffer.from('{"status":"up","pingReachable":0,"claims":[],"__proto__":{"polluted":true}}')));
+    const r = codec.decode(signedFrame(wireHeartbeat(',"__proto__":{"polluted":true}')));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(Object.getPrototypeOf(r.value.message)).toBe(Object.prototype);
@@ -92,7 +97,7 @@ describe('encode → decode', () => {
   });
 
   test('fields a schema does not know are passed through (an optional field added by the core)', () => {
-    const r = codec.decode(signedFrame(Buffer.from('{"status":"up","pingReachable":0,"claims":[],"stableSinceMs":1200}')));
+    const r = codec.decode(signedFrame(wireHeartbeat(',"stableSinceMs":1200')));
     expect(r.ok && (r.value.message as unknown as { stableSinceMs: number }).stableSinceMs).toBe(1200);
   });
 });
@@ -168,10 +173,10 @@ describe('decode: every error code', () => {
 
   test('HB_WIRE_UNSUPPORTED_VERSION: names both versions', () => {
     const bytes = encoded().slice();
-    bytes[3] = 2;
+    bytes[3] = 1; // an hbd/1 node (group keys spelled out) during a rolling upgrade
     const e = errorOf(codec.decode(bytes));
     expect(e.code).toBe('HB_WIRE_UNSUPPORTED_VERSION');
-    expect(e.message).toBe('packet speaks hbd wire protocol version 2, this node speaks version 1');
+    expect(e.message).toBe('packet speaks hbd wire protocol version 1, this node speaks version 2: run the same hbd release on every node');
   });
 
   test('HB_WIRE_TOO_LARGE: more than 1400 bytes is refused before any parsing', () => {
@@ -201,7 +206,7 @@ describe('decode: every error code', () => {
     expect(e.message).not.toContain('secretkey');
     expect(e.message).not.toContain('wrong');
     const tampered = encoded().slice();
-    const at = Buffer.from(tampered).indexOf('"epoch":3') + 8;
+    const at = Buffer.from(tampered).indexOf('"r3') + 2;
     tampered[at] = '9'.charCodeAt(0);
     expect(errorOf(codec.decode(tampered)).code).toBe('HB_WIRE_BAD_SIGNATURE');
   });
@@ -230,10 +235,25 @@ describe('decode: every error code', () => {
     ['a payload that is not UTF-8', () => signedFrame(Uint8Array.of(0x7b, 0xff, 0x7d))],
     ['a payload that is not JSON', () => signedFrame(Buffer.from('{"status":'))],
     ['a payload that is a JSON array', () => signedFrame(Buffer.from('[]'))],
-    ['a payload with its own "type"', () => signedFrame(Buffer.from('{"type":"ack","status":"up","pingReachable":0,"claims":[]}'))],
-    ['a heartbeat with an unknown status', () => signedFrame(Buffer.from('{"status":"dancing","pingReachable":0,"claims":[]}'))],
-    ['a heartbeat with a fractional count', () => signedFrame(Buffer.from('{"status":"up","pingReachable":0.5,"claims":[]}'))],
-    ['a claim without a group', () => signedFrame(Buffer.from('{"status":"up","pingReachable":0,"claims":[{"state":"started","epoch":1}]}'))],
+    ['a payload with its own "type"', () => signedFrame(wireHeartbeat(',"type":"ack"'))],
+    ['a heartbeat with an unknown status', () => signedFrame(Buffer.from(wireHeartbeat().toString().replace('"up"', '"dancing"')))],
+    ['a heartbeat with a fractional count', () => signedFrame(Buffer.from(wireHeartbeat().toString().replace(':0,', ':0.5,')))],
+    ['a heartbeat without the haresources digest', () => signedFrame(Buffer.from('{"status":"up","pingReachable":0,"claims":"- - -"}'))],
+    ['an hbd/1-style claims array', () => signedFrame(wireHeartbeat('', '[{"group":"192.168.42.14","state":"started","epoch":1}]'))],
+    ['claims for more groups than haresources has (an unknown group number)', () => signedFrame(wireHeartbeat('', '"- - - r1"'))],
+    ['claims for fewer groups', () => signedFrame(wireHeartbeat('', '"r1 -"'))],
+    ['an unknown state letter', () => signedFrame(wireHeartbeat('', '"x1 - -"'))],
+    ['a claim without an epoch', () => signedFrame(wireHeartbeat('', '"r - -"'))],
+    ['an epoch with a leading zero', () => signedFrame(wireHeartbeat('', '"r01 - -"'))],
+    ['an epoch above 2^53-1', () => signedFrame(wireHeartbeat('', '"r9007199254740992 - -"'))],
+    ['a claim both tentative and not', () => signedFrame(wireHeartbeat('', '"S1! - -"'))],
+    ['two spaces between tokens', () => signedFrame(wireHeartbeat('', '"r1  - -"'))],
+    ['claims that are a number', () => signedFrame(wireHeartbeat('', '3'))],
+    ['a group number past the end of haresources', () => signedFrame(Buffer.from(`{"msgId":1,"groups":[0,3],"reason":"standby","haresources":"${TABLE}"}`), { typeCode: MESSAGE_TYPE_CODES.groupRequest })],
+    ['a negative group number', () => signedFrame(Buffer.from(`{"msgId":1,"groups":[-1],"reason":"standby","haresources":"${TABLE}"}`), { typeCode: MESSAGE_TYPE_CODES.groupRequest })],
+    ['a group key where a number belongs', () => signedFrame(Buffer.from(`{"msgId":1,"groups":["192.168.42.14"],"reason":"standby","haresources":"${TABLE}"}`), { typeCode: MESSAGE_TYPE_CODES.groupRequest })],
+    ['unclean groups as a string', () => signedFrame(Buffer.from(`{"msgId":1,"unclean":"0","haresources":"${TABLE}"}`), { typeCode: MESSAGE_TYPE_CODES.leaving })],
+    ['a digest on a message that names no groups', () => signedFrame(Buffer.from(`{"msgId":1,"haresources":"${TABLE}"}`), { typeCode: MESSAGE_TYPE_CODES.ack })],
     ['an ack without msgId', () => signedFrame(Buffer.from('{}'), { typeCode: MESSAGE_TYPE_CODES.ack })],
     ['a number JSON turns into Infinity', () => signedFrame(Buffer.from('{"msgId":1e999}'), { typeCode: MESSAGE_TYPE_CODES.ack })],
     ['a generation above 2^53-1', () => signedFrame(Buffer.from('{"msgId":1}'), { typeCode: MESSAGE_TYPE_CODES.ack, generation: 2 ** 53 })],
@@ -258,8 +278,14 @@ describe('encode: every error code', () => {
   });
 
   test.each<[string, OutgoingPacket]>([
-    ['a NaN epoch', { ...packet, message: { ...heartbeat, claims: [{ group: 'g', state: 'started', epoch: NaN }] } }],
-    ['an unknown claim state', { ...packet, message: { ...heartbeat, claims: [{ group: 'g', state: 'running' as 'started', epoch: 1 }] } }],
+    ['a NaN epoch', { ...packet, message: { ...heartbeat, claims: [{ group: '192.168.42.14', state: 'started', epoch: NaN }] } }],
+    ['an unknown claim state', { ...packet, message: { ...heartbeat, claims: [{ group: '192.168.42.14', state: 'running' as 'started', epoch: 1 }] } }],
+    ['a tentative flag that is not a boolean', { ...packet, message: { ...heartbeat, claims: [{ group: '192.168.42.14', state: 'starting', epoch: 1, tentative: 'yes' as unknown as boolean }] } }],
+    ['a claim on a group not in haresources', { ...packet, message: { ...heartbeat, claims: [{ group: 'IPaddr::10.0.0.9', state: 'started', epoch: 1 }] } }],
+    ['a group claimed twice', { ...packet, message: { ...heartbeat, claims: [{ group: 'drbddisk::r0', state: 'started', epoch: 1 }, { group: 'drbddisk::r0', state: 'stopping', epoch: 1 }] } }],
+    ['a request for a group not in haresources', { ...packet, message: { type: 'groupRequest', msgId: 1, groups: ['nginx'], reason: 'standby' } }],
+    ['unclean groups not in haresources', { ...packet, message: { type: 'leaving', msgId: 1, unclean: ['nginx'] } }],
+    ['a payload with a field the wire reserves', { ...packet, message: { type: 'ack', msgId: 1, haresources: 'x' } as unknown as ClusterMessage }],
     ['a negative seq', { ...packet, seq: -1 }],
     ['a fractional generation', { ...packet, generation: 1.5 }],
     ['an empty sender', { ...packet, from: '' }],
@@ -277,8 +303,7 @@ describe('encode: every error code', () => {
   });
 
   test('HB_WIRE_TOO_LARGE: says how large and why', () => {
-    const claims = Array.from({ length: 40 }, (_, i) => ({ group: `IPaddr::10.0.0.${i}/24/eth0`, state: 'started' as const, epoch: i }));
-    const e = errorOf(codec.encode({ ...packet, message: { ...heartbeat, claims } }));
+    const e = errorOf(codec.encode({ ...packet, message: { ...heartbeat, padding: 'x'.repeat(1400) } as unknown as ClusterMessage }));
     expect(e.code).toBe('HB_WIRE_TOO_LARGE');
     expect(e.message).toMatch(/^a heartbeat message would encode to \d+ bytes \(payload \d+\), over the 1400-byte packet limit$/);
   });
@@ -302,5 +327,71 @@ describe('encode: every error code', () => {
 describe('createCodec refuses what the config parser should have caught', () => {
   test('a cluster name over 255 bytes', () => {
     expect(() => createCodec({ config: twoNodeConfig({ clusterName: 'c'.repeat(256) }), hmac: nodeHmac })).toThrow(/cluster name/);
+  });
+});
+
+describe('hbd/2: groups travel as their haresources position', () => {
+  const send = (message: ClusterMessage, c: HbdCodec = codec) => encoded({ ...packet, message }, c);
+  const payloadText = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1');
+
+  test.each<[string, ClusterMessage, string]>([
+    [
+      'heartbeat: one token per group, upper case = tentative, "!" = tentative:false',
+      {
+        type: 'heartbeat',
+        status: 'active',
+        pingReachable: 1,
+        claims: [
+          { group: '192.168.42.14', state: 'started', epoch: 3 },
+          { group: 'IPaddr::192.168.42.15/24/eth0', state: 'starting', epoch: 4, tentative: true },
+          { group: 'drbddisk::r0', state: 'stopping', epoch: 0, tentative: false },
+        ],
+      },
+      `"claims":"r3 S4 d0!","haresources":"${TABLE}"`,
+    ],
+    ['heartbeat: failed and unclean', { type: 'heartbeat', status: 'up', pingReachable: 0, claims: [{ group: 'drbddisk::r0', state: 'unclean', epoch: 9007199254740991 }, { group: '192.168.42.14', state: 'failed', epoch: 12 }] }, '"claims":"f12 - u9007199254740991"'],
+    ['groupRequest', { type: 'groupRequest', msgId: 7, groups: ['drbddisk::r0', '192.168.42.14'], reason: 'standby' }, `"groups":[2,0],"reason":"standby","haresources":"${TABLE}"`],
+    ['groupReleased', { type: 'groupReleased', msgId: 7, groups: ['IPaddr::192.168.42.15/24/eth0'], to: 'master2', reason: 'failback', stateSeq: 40 }, '"groups":[1],"to":"master2"'],
+    ['leaving with unclean groups', { type: 'leaving', msgId: 7, unclean: ['drbddisk::r0'] }, `"unclean":[2],"haresources":"${TABLE}"`],
+    ['leaving without: no digest', { type: 'leaving', msgId: 7 }, '{"msgId":7}'],
+    ['groupCleanup keeps the key (one group, an operator action)', { type: 'groupCleanup', msgId: 7, group: 'drbddisk::r0', vouchedFor: ['master2'] }, '"group":"drbddisk::r0"'],
+  ])('%s', (_name, message, wire) => {
+    const bytes = send(message);
+    expect(payloadText(bytes)).toContain(wire);
+    const decoded = codec.decode(bytes);
+    // Claims come back in haresources order.
+    const expected = message.type === 'heartbeat' ? { ...message, claims: [...message.claims].sort((a, b) => order(a.group) - order(b.group)) } : message;
+    expect(decoded.ok && decoded.value.message).toEqual(expected);
+  });
+
+  function order(group: string): number {
+    return twoNodeConfig().groups.findIndex((g) => g.id === group);
+  }
+
+  test('no haresources at all: an empty claims string', () => {
+    const empty = createCodec({ config: twoNodeConfig({ groups: [] }), hmac: nodeHmac });
+    const bytes = send({ type: 'heartbeat', status: 'up', pingReachable: 0, claims: [] }, empty);
+    expect(payloadText(bytes)).toContain(`"claims":"","haresources":"${groupTableDigest([])}"`);
+    expect(empty.decode(bytes).ok).toBe(true);
+  });
+
+  test.each<[string, string[]]>([
+    ['a group added at the end', ['192.168.42.14', 'IPaddr::192.168.42.15/24/eth0', 'drbddisk::r0', 'nginx']],
+    ['the same groups in another order', ['drbddisk::r0', '192.168.42.14', 'IPaddr::192.168.42.15/24/eth0']],
+    ['a renamed group', ['192.168.42.14', 'IPaddr::192.168.42.15/24/eth0', 'drbddisk::r1']],
+  ])('HB_WIRE_GROUPS_MISMATCH: a peer with another haresources (%s) is dropped, never misread', (_name, ids) => {
+    const peer = createCodec({ config: twoNodeConfig({ groups: ids.map((id) => ({ id })) }), hmac: nodeHmac });
+    for (const message of [heartbeat, { type: 'groupRequest', msgId: 1, groups: [ids[0]!], reason: 'takeover' } as const, { type: 'leaving', msgId: 1, unclean: [ids[2]!] } as const]) {
+      const e = errorOf(codec.decode(send(message, peer)));
+      expect(e.code).toBe('HB_WIRE_GROUPS_MISMATCH');
+      expect(e.message).toContain(`master1 numbers its resource groups by another haresources (groups digest "${groupTableDigest(ids)}", ours "${TABLE}"`);
+      expect(e.message).toContain('haresources must list the same groups in the same order on every node');
+    }
+    // Messages that name no group still pass: the peer is not declared dead for it.
+    expect(codec.decode(send({ type: 'ack', msgId: 3 }, peer)).ok).toBe(true);
+  });
+
+  test('a group listed twice is refused at creation (the config parser refuses it first)', () => {
+    expect(() => createCodec({ config: twoNodeConfig({ groups: [{ id: 'a' }, { id: 'a' }] }), hmac: nodeHmac })).toThrow(/listed twice/);
   });
 });

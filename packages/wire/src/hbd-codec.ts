@@ -1,8 +1,8 @@
-// hbd's own wire format, version 1: a binary header, a compact-JSON payload, and an
+// hbd's own wire format, version 2: a binary header, a compact-JSON payload, and an
 // authentication trailer over everything before it. Byte layout (big-endian):
 //
 //   0   3  magic "HBD"
-//   3   1  protocol version (1)
+//   3   1  protocol version (2)
 //   4   1  authkeys index of the signing key (0..15)
 //   5   2  message type code (MESSAGE_TYPE_CODES, append-only)
 //   7   8  generation (unsigned, ≤ 2^53-1)
@@ -18,15 +18,20 @@
 // change, and `tcpdump -A` shows a sysadmin what nodes tell each other, as Heartbeat's text
 // packets did. The header is binary so the checks that drop most junk (magic, version,
 // cluster, key) never parse JSON. docs/reference/wire-protocol.md is the full specification.
+//
+// Version 2 (vs 1): payloads name resource groups by their haresources position, not by key,
+// and a heartbeat's claims are one compact string (group-table.ts). That lifted the group limit
+// from 11–14 to 64+; a version-1 packet is refused as HB_WIRE_UNSUPPORTED_VERSION.
 
 import { MESSAGE_TYPE_CODES, type ClusterMessage } from '@hbd/core';
 import { constantTimeEqual, createKeyring, type AuthKeyring, type Hmac, type Keyring } from './auth';
 import { fail, ok, type WireResult } from './errors';
+import { createGroupTable, type GroupTable } from './group-table';
 import { payloadProblem } from './message-schema';
 import { MAX_PACKET_BYTES, type DecodedPacket, type OutgoingPacket, type PacketCodec } from './packet-codec';
 import { utf8Decode, utf8Encode } from './utf8';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 export const MAGIC: readonly number[] = [0x48, 0x42, 0x44]; // "HBD"
 /** Bytes before the first length-prefixed field. */
 export const FIXED_HEADER_BYTES = 23;
@@ -40,6 +45,58 @@ export interface WireConfig {
   readonly nodes: readonly string[];
   readonly digest: string;
   readonly auth: AuthKeyring;
+  /** haresources lines in order: payloads name a group by its position here (hbd/2). */
+  readonly groups: readonly { readonly id: string }[];
+}
+
+/** The payload field carrying the sender's group-table digest (group-table.ts). */
+const TABLE_FIELD = 'haresources';
+type Payload = Record<string, unknown>;
+type Translation = { readonly ok: true; readonly value: Payload } | { readonly ok: false; readonly code: 'HB_WIRE_MALFORMED' | 'HB_WIRE_GROUPS_MISMATCH' | 'HB_WIRE_INVALID_MESSAGE'; readonly problem: string };
+
+/** Which payload fields name groups, by message type: they travel as numbers (hbd/2). */
+function groupFields(type: string, payload: Payload): 'claims' | 'groups' | 'unclean' | null {
+  if (type === 'heartbeat') return 'claims';
+  if (type === 'groupRequest' || type === 'groupReleased') return 'groups';
+  if (type === 'leaving' && payload.unclean !== undefined) return 'unclean';
+  return null;
+}
+
+/** A checked payload → its wire form: group keys replaced by numbers, plus the table digest. */
+function toWire(table: GroupTable, type: string, payload: Payload): Translation {
+  if (Object.prototype.hasOwnProperty.call(payload, TABLE_FIELD)) {
+    return { ok: false, code: 'HB_WIRE_INVALID_MESSAGE', problem: `the payload field "${TABLE_FIELD}" is reserved by the wire format` };
+  }
+  const field = groupFields(type, payload);
+  if (field === null) return { ok: true, value: payload };
+  const translated =
+    field === 'claims' ? table.claimsToText(payload.claims as never) : table.namesToIndexes(payload[field] as readonly string[], field);
+  if (!translated.ok) return { ok: false, code: 'HB_WIRE_INVALID_MESSAGE', problem: translated.problem };
+  return { ok: true, value: { ...payload, [field]: translated.value, [TABLE_FIELD]: table.digest } };
+}
+
+/** A parsed wire payload → the core's form; the result still goes through payloadProblem. */
+function fromWire(table: GroupTable, type: string, payload: Payload, from: string): Translation {
+  const field = groupFields(type, payload);
+  const digest = payload[TABLE_FIELD];
+  if (field === null) {
+    if (digest === undefined) return { ok: true, value: payload };
+    return { ok: false, code: 'HB_WIRE_MALFORMED', problem: `a ${type} payload carries "${TABLE_FIELD}" but names no groups` };
+  }
+  if (typeof digest !== 'string') return { ok: false, code: 'HB_WIRE_MALFORMED', problem: `a ${type} payload must carry its "${TABLE_FIELD}" digest (a string)` };
+  if (digest !== table.digest) {
+    return {
+      ok: false,
+      code: 'HB_WIRE_GROUPS_MISMATCH',
+      problem:
+        `${from} numbers its resource groups by another haresources (groups digest ${JSON.stringify(digest.slice(0, 32))}, ours ${JSON.stringify(table.digest)}; ` +
+        'the part before ":" is the number of groups): its claims cannot be read; haresources must list the same groups in the same order on every node',
+    };
+  }
+  const translated = field === 'claims' ? table.textToClaims(payload.claims) : table.indexesToNames(payload[field], field);
+  if (!translated.ok) return { ok: false, code: 'HB_WIRE_MALFORMED', problem: `${type}: ${translated.problem}` };
+  const { [TABLE_FIELD]: _digest, ...rest } = payload;
+  return { ok: true, value: { ...rest, [field]: translated.value } };
 }
 
 export interface CreateCodecOptions {
@@ -163,8 +220,8 @@ function configBytes(value: string, what: string): Uint8Array {
 }
 
 /**
- * The hbd/1 codec for one cluster configuration. Throws only on programmer/config errors
- * (see createKeyring); encode and decode never throw.
+ * The hbd/2 codec for one cluster configuration. Throws only on programmer/config errors
+ * (see createKeyring; a group listed twice); encode and decode never throw.
  */
 export function createCodec(options: CreateCodecOptions): HbdCodec {
   const { config } = options;
@@ -174,6 +231,7 @@ export function createCodec(options: CreateCodecOptions): HbdCodec {
   const cluster = configBytes(config.clusterName, 'the cluster name');
   const digest = configBytes(config.digest, 'the config digest');
   const nodes = new Set(config.nodes);
+  const table = createGroupTable(config.groups.map((g) => g.id));
   const configuredIndexes = config.auth.keys.map((k) => k.index).join(', ');
 
   function frame(packet: OutgoingPacket): WireResult<Frame> {
@@ -192,7 +250,9 @@ export function createCodec(options: CreateCodecOptions): HbdCodec {
     const { type: _type, ...payload } = message as ClusterMessage;
     const problem = payloadProblem(type, payload);
     if (problem !== null) return fail('HB_WIRE_INVALID_MESSAGE', `cannot encode ${type} message: ${problem}`);
-    const json = utf8Encode(JSON.stringify(payload));
+    const wire = toWire(table, type, payload);
+    if (!wire.ok) return fail(wire.code, `cannot encode ${type} message: ${wire.problem}`);
+    const json = utf8Encode(JSON.stringify(wire.value));
     if (json === null) return fail('HB_WIRE_INVALID_MESSAGE', `cannot encode ${type} message: not valid text`);
     return ok({
       keyIndex: keyring.active.index,
@@ -245,7 +305,7 @@ export function createCodec(options: CreateCodecOptions): HbdCodec {
     }
     if (size <= MAGIC.length) return fail('HB_WIRE_TRUNCATED', `packet of ${size} bytes ends inside the header`);
     if (bytes[3] !== PROTOCOL_VERSION) {
-      return fail('HB_WIRE_UNSUPPORTED_VERSION', `packet speaks hbd wire protocol version ${bytes[3]}, this node speaks version ${PROTOCOL_VERSION}`);
+      return fail('HB_WIRE_UNSUPPORTED_VERSION', `packet speaks hbd wire protocol version ${bytes[3]}, this node speaks version ${PROTOCOL_VERSION}: run the same hbd release on every node`);
     }
     if (size > MAX_PACKET_BYTES) return fail('HB_WIRE_TOO_LARGE', `packet of ${size} bytes exceeds the ${MAX_PACKET_BYTES}-byte limit`);
     if (size < FIXED_HEADER_BYTES) return fail('HB_WIRE_TRUNCATED', `packet of ${size} bytes is shorter than the ${FIXED_HEADER_BYTES}-byte fixed header`);
@@ -311,9 +371,12 @@ export function createCodec(options: CreateCodecOptions): HbdCodec {
     } catch {
       return fail('HB_WIRE_MALFORMED', `${type} packet from ${from}: the payload is not valid JSON`);
     }
-    const problem = payloadProblem(type, payload);
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return fail('HB_WIRE_MALFORMED', `packet from ${from}: a ${type} payload must be a JSON object`);
+    const core = fromWire(table, type, payload as Payload, from);
+    if (!core.ok) return fail(core.code, `${type} packet from ${from}: ${core.problem}`);
+    const problem = payloadProblem(type, core.value);
     if (problem !== null) return fail('HB_WIRE_MALFORMED', `packet from ${from}: ${problem}`);
-    const message = { type, ...(payload as object) } as ClusterMessage;
+    const message = { type, ...core.value } as ClusterMessage;
     return ok({ from, generation, seq, message, configDigest, keyIndex, protocolVersion: PROTOCOL_VERSION, sizeBytes: size });
   }
 

@@ -10,5 +10,6 @@ export { crc32Posix } from './crc32';
 export { ReplayWindow, DEFAULT_REPLAY_WINDOW, type Admission, type ReplayWindowOptions } from './replay-window';
 export { Sequencer } from './sequencer';
 export { DropCounters, DEFAULT_DROP_LOG_INTERVAL_MS, type DropRecord } from './drop-counters';
-export { checkHeartbeatCapacity, type CapacityConfig, type HeartbeatCapacity } from './capacity';
+export { checkHeartbeatCapacity, worstCaseMessages, WORST_EPOCH, WORST_GENERATION, WORST_STATE_SEQ, type CapacityConfig, type HeartbeatCapacity } from './capacity';
+export { groupTableDigest } from './group-table';
 export { hasSchema } from './message-schema';

@@ -110,6 +110,7 @@ function claims(value: unknown): string | null {
       name(claim.group, `claims[${i}].group`),
       oneOf(claim.state, CLAIM_STATES, `claims[${i}].state`),
       count(claim.epoch, `claims[${i}].epoch`),
+      optional(claim.tentative, (v) => (typeof v === 'boolean' ? null : `claims[${i}].tentative must be true or false`)),
     );
     if (problem !== null) return problem;
   }

@@ -46,28 +46,46 @@ export function hex(bytes: Uint8Array): string {
 }
 
 const nodeName = fc.string({ minLength: 1, maxLength: 12, unit: 'grapheme' });
-const groupId = fc.string({ minLength: 1, maxLength: 24, unit: 'binary' });
 const count = fc.maxSafeNat();
+/** hbd/2 names groups by position, so messages may only name groups of the codec's config. */
+const TUTORIAL_GROUPS = twoNodeConfig().groups.map((g) => g.id);
 
-const claim: fc.Arbitrary<GroupClaim> = fc.record({
-  group: groupId,
-  state: fc.constantFrom('starting', 'started', 'stopping', 'failed', 'unclean'),
-  epoch: count,
-});
+export function claimArb(group: string): fc.Arbitrary<GroupClaim> {
+  return fc.record(
+    {
+      group: fc.constant(group),
+      state: fc.constantFrom('starting', 'started', 'stopping', 'failed', 'unclean'),
+      epoch: count,
+      tentative: fc.boolean(),
+    },
+    { requiredKeys: ['group', 'state', 'epoch'] },
+  );
+}
 
-export const heartbeatArb: fc.Arbitrary<HeartbeatMessage> = fc.record(
-  {
-    type: fc.constant('heartbeat'),
-    status: fc.constantFrom('init', 'up', 'active', 'leaving'),
-    pingReachable: fc.nat({ max: 64 }),
-    claims: fc.array(claim, { maxLength: 8 }),
-    stateSeq: count,
-  },
-  { requiredKeys: ['type', 'status', 'pingReachable', 'claims'] },
-);
+/** Claims on a subset of `groups`, each group at most once, in haresources order (as decoded). */
+export function claimsArb(groups: readonly string[]): fc.Arbitrary<GroupClaim[]> {
+  return fc.subarray([...groups]).chain((held): fc.Arbitrary<GroupClaim[]> => (held.length === 0 ? fc.constant([]) : fc.tuple(...held.map(claimArb))));
+}
+
+export function heartbeatArb(groups: readonly string[] = TUTORIAL_GROUPS, nodes = 2): fc.Arbitrary<HeartbeatMessage> {
+  return fc.record(
+    {
+      type: fc.constant('heartbeat'),
+      status: fc.constantFrom('init', 'up', 'active', 'leaving'),
+      pingReachable: fc.nat({ max: 64 }),
+      claims: claimsArb(groups),
+      stateSeq: count,
+      seen: fc.array(count, { minLength: nodes, maxLength: nodes }),
+      seenGenerations: fc.array(count, { minLength: nodes, maxLength: nodes }),
+    },
+    { requiredKeys: ['type', 'status', 'pingReachable', 'claims'] },
+  );
+}
+
+const groupId = fc.constantFrom(...TUTORIAL_GROUPS);
 
 export const messageArb: fc.Arbitrary<ClusterMessage> = fc.oneof(
-  heartbeatArb,
+  heartbeatArb(),
   fc.record<GroupRequestMessage>({
     type: fc.constant('groupRequest'),
     msgId: count,
@@ -85,7 +103,7 @@ export const messageArb: fc.Arbitrary<ClusterMessage> = fc.oneof(
     },
     { requiredKeys: ['type', 'msgId', 'groups', 'to'] },
   ),
-  fc.record<LeavingMessage>({ type: fc.constant('leaving'), msgId: count }),
+  fc.record<LeavingMessage>({ type: fc.constant('leaving'), msgId: count, unclean: fc.array(groupId, { maxLength: 4 }) }, { requiredKeys: ['type', 'msgId'] }),
   fc.record<AckMessage>({ type: fc.constant('ack'), msgId: count }),
   fc.record<GroupCleanupMessage>({ type: fc.constant('groupCleanup'), msgId: count, group: groupId }),
   fc.record<NodeFencedMessage>({ type: fc.constant('nodeFenced'), msgId: count, node: nodeName, generation: count }),
