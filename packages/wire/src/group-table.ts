@@ -7,6 +7,7 @@
 // carries `haresources`, a digest of the sender's group list. A receiver whose list differs
 // cannot read them and drops the packet (HB_WIRE_GROUPS_MISMATCH) rather than guess: misreading
 // "group 3" as another group would start a resource twice.
+// The codec then falls back to keys while the lists differ (hbd-codec.ts, otherTables).
 //
 // A heartbeat's claims become one string, one token per configured group, in haresources order:
 //

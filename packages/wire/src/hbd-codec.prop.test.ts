@@ -123,7 +123,9 @@ describe('decode never throws', () => {
     const result = decodeSafely('sha1', frame);
     if (result.ok) {
       const again = codecs.sha1.encode(result.value as Parameters<typeof codecs.sha1.encode>[0]);
-      expect(again.ok).toBe(true);
+      // A peer with another haresources may name, by key, groups this node does not have; this
+      // node passes them on (its core ignores them) but would never send them itself.
+      if (!again.ok) expect(again.error.message).toMatch(/names group .*, which is not a resource group in haresources$/);
     }
   });
 });

@@ -239,7 +239,6 @@ describe('decode: every error code', () => {
     ['a heartbeat with an unknown status', () => signedFrame(Buffer.from(wireHeartbeat().toString().replace('"up"', '"dancing"')))],
     ['a heartbeat with a fractional count', () => signedFrame(Buffer.from(wireHeartbeat().toString().replace(':0,', ':0.5,')))],
     ['a heartbeat without the haresources digest', () => signedFrame(Buffer.from('{"status":"up","pingReachable":0,"claims":"- - -"}'))],
-    ['an hbd/1-style claims array', () => signedFrame(wireHeartbeat('', '[{"group":"192.168.42.14","state":"started","epoch":1}]'))],
     ['claims for more groups than haresources has (an unknown group number)', () => signedFrame(wireHeartbeat('', '"- - - r1"'))],
     ['claims for fewer groups', () => signedFrame(wireHeartbeat('', '"r1 -"'))],
     ['an unknown state letter', () => signedFrame(wireHeartbeat('', '"x1 - -"'))],
@@ -249,9 +248,10 @@ describe('decode: every error code', () => {
     ['a claim both tentative and not', () => signedFrame(wireHeartbeat('', '"S1! - -"'))],
     ['two spaces between tokens', () => signedFrame(wireHeartbeat('', '"r1  - -"'))],
     ['claims that are a number', () => signedFrame(wireHeartbeat('', '3'))],
+    ['group numbers mixed with keys', () => signedFrame(Buffer.from(`{"msgId":1,"groups":[0,"drbddisk::r0"],"reason":"standby","haresources":"${TABLE}"}`), { typeCode: MESSAGE_TYPE_CODES.groupRequest })],
+    ['claims by key that are not claims', () => signedFrame(wireHeartbeat('', '[{"group":"192.168.42.14","state":"started"}]'))],
     ['a group number past the end of haresources', () => signedFrame(Buffer.from(`{"msgId":1,"groups":[0,3],"reason":"standby","haresources":"${TABLE}"}`), { typeCode: MESSAGE_TYPE_CODES.groupRequest })],
     ['a negative group number', () => signedFrame(Buffer.from(`{"msgId":1,"groups":[-1],"reason":"standby","haresources":"${TABLE}"}`), { typeCode: MESSAGE_TYPE_CODES.groupRequest })],
-    ['a group key where a number belongs', () => signedFrame(Buffer.from(`{"msgId":1,"groups":["192.168.42.14"],"reason":"standby","haresources":"${TABLE}"}`), { typeCode: MESSAGE_TYPE_CODES.groupRequest })],
     ['unclean groups as a string', () => signedFrame(Buffer.from(`{"msgId":1,"unclean":"0","haresources":"${TABLE}"}`), { typeCode: MESSAGE_TYPE_CODES.leaving })],
     ['a digest on a message that names no groups', () => signedFrame(Buffer.from(`{"msgId":1,"haresources":"${TABLE}"}`), { typeCode: MESSAGE_TYPE_CODES.ack })],
     ['an ack without msgId', () => signedFrame(Buffer.from('{}'), { typeCode: MESSAGE_TYPE_CODES.ack })],
@@ -379,16 +379,63 @@ describe('hbd/2: groups travel as their haresources position', () => {
     ['a group added at the end', ['192.168.42.14', 'IPaddr::192.168.42.15/24/eth0', 'drbddisk::r0', 'nginx']],
     ['the same groups in another order', ['drbddisk::r0', '192.168.42.14', 'IPaddr::192.168.42.15/24/eth0']],
     ['a renamed group', ['192.168.42.14', 'IPaddr::192.168.42.15/24/eth0', 'drbddisk::r1']],
-  ])('HB_WIRE_GROUPS_MISMATCH: a peer with another haresources (%s) is dropped, never misread', (_name, ids) => {
+  ])('HB_WIRE_GROUPS_MISMATCH: group numbers from a peer with another haresources (%s) are dropped, never misread', (_name, ids) => {
+    const ours = createCodec({ config: twoNodeConfig(), hmac: nodeHmac });
     const peer = createCodec({ config: twoNodeConfig({ groups: ids.map((id) => ({ id })) }), hmac: nodeHmac });
     for (const message of [heartbeat, { type: 'groupRequest', msgId: 1, groups: [ids[0]!], reason: 'takeover' } as const, { type: 'leaving', msgId: 1, unclean: [ids[2]!] } as const]) {
-      const e = errorOf(codec.decode(send(message, peer)));
+      const e = errorOf(ours.decode(send(message, peer)));
       expect(e.code).toBe('HB_WIRE_GROUPS_MISMATCH');
       expect(e.message).toContain(`master1 numbers its resource groups by another haresources (groups digest "${groupTableDigest(ids)}", ours "${TABLE}"`);
       expect(e.message).toContain('haresources must list the same groups in the same order on every node');
     }
     // Messages that name no group still pass: the peer is not declared dead for it.
-    expect(codec.decode(send({ type: 'ack', msgId: 3 }, peer)).ok).toBe(true);
+    expect(ours.decode(send({ type: 'ack', msgId: 3 }, peer)).ok).toBe(true);
+  });
+
+  test('a rolling haresources change: after one dropped packet both sides name groups by key, and by number again once the lists match', () => {
+    const ids = ['192.168.42.14', 'IPaddr::192.168.42.15/24/eth0', 'drbddisk::r0', 'nginx'];
+    const alpha = createCodec({ config: twoNodeConfig(), hmac: nodeHmac }); // old haresources
+    const beta = createCodec({ config: twoNodeConfig({ groups: ids.map((id) => ({ id })) }), hmac: nodeHmac }); // new one
+    const alphaSays: HeartbeatMessage = { ...heartbeat, claims: [{ group: 'drbddisk::r0', state: 'started', epoch: 7 }] };
+    const betaSays: HeartbeatMessage = { ...heartbeat, claims: [{ group: 'nginx', state: 'starting', epoch: 1, tentative: true }, { group: '192.168.42.14', state: 'started', epoch: 3 }] };
+    const fromBeta = (m: ClusterMessage) => beta.encode({ from: 'master2', generation: 9, seq: 1, message: m });
+    const fromAlpha = (m: ClusterMessage) => alpha.encode({ from: 'master1', generation: 5, seq: 1, message: m });
+
+    // beta's first heartbeat is by number: alpha cannot read it, and learns why.
+    const first = fromBeta(betaSays);
+    expect(first.ok && errorOf(alpha.decode(first.value)).code).toBe('HB_WIRE_GROUPS_MISMATCH');
+    expect([...alpha.otherGroupTables()]).toEqual([['master2', groupTableDigest(ids)]]);
+    // alpha now names groups by key (with its own digest), which beta reads, and learns from.
+    const reply = fromAlpha(alphaSays);
+    expect(reply.ok && payloadText(reply.value)).toContain(`"claims":[{"group":"drbddisk::r0","state":"started","epoch":7}],"haresources":"${TABLE}"`);
+    const atBeta = reply.ok ? beta.decode(reply.value) : null;
+    expect(atBeta?.ok && atBeta.value.message).toEqual(alphaSays);
+    // beta answers by key as well; alpha reads it, including the group it does not know (its core ignores that one).
+    const second = fromBeta(betaSays);
+    const atAlpha = second.ok ? alpha.decode(second.value) : null;
+    expect(atAlpha?.ok && atAlpha.value.message).toEqual(betaSays);
+    const request = fromBeta({ type: 'groupRequest', msgId: 2, groups: ['drbddisk::r0'], reason: 'failback' });
+    expect(request.ok && payloadText(request.value)).toContain('"groups":["drbddisk::r0"]');
+
+    // beta is restarted with the old haresources again: its first packet clears alpha's note.
+    const fixed = createCodec({ config: twoNodeConfig(), hmac: nodeHmac });
+    const fromFixed = fixed.encode({ from: 'master2', generation: 10, seq: 1, message: heartbeat });
+    expect(fromFixed.ok && alpha.decode(fromFixed.value).ok).toBe(true);
+    expect(alpha.otherGroupTables().size).toBe(0);
+    const back = fromAlpha(alphaSays);
+    expect(back.ok && payloadText(back.value)).toContain('"claims":"- - r7"');
+  });
+
+  test('while a peer has another haresources, a message too large by key still goes by number (the peer drops it, counted)', () => {
+    const many = Array.from({ length: 60 }, (_, i) => ({ id: `IPaddr::10.213.0.${i + 10}/24/eth0` }));
+    const alpha = createCodec({ config: twoNodeConfig({ groups: many }), hmac: nodeHmac });
+    const beta = createCodec({ config: twoNodeConfig({ groups: many.slice(1) }), hmac: nodeHmac });
+    const hello = beta.encode({ from: 'master2', generation: 1, seq: 1, message: { ...heartbeat, claims: [] } });
+    expect(hello.ok && errorOf(alpha.decode(hello.value)).code).toBe('HB_WIRE_GROUPS_MISMATCH');
+    expect(alpha.otherGroupTables().has('master2')).toBe(true);
+    const all: HeartbeatMessage = { ...heartbeat, claims: many.map((g, i) => ({ group: g.id, state: 'started', epoch: i })) };
+    const r = alpha.encode({ ...packet, message: all });
+    expect(r.ok && payloadText(r.value)).toContain('"claims":"r0 r1 r2');
   });
 
   test('a group listed twice is refused at creation (the config parser refuses it first)', () => {

@@ -62,8 +62,11 @@ function groupFields(type: string, payload: Payload): 'claims' | 'groups' | 'unc
   return null;
 }
 
-/** A checked payload → its wire form: group keys replaced by numbers, plus the table digest. */
-function toWire(table: GroupTable, type: string, payload: Payload): Translation {
+/**
+ * A checked payload → its wire form: group keys replaced by numbers (or kept, `byName`, while a
+ * peer runs another haresources), plus the sender's table digest either way.
+ */
+function toWire(table: GroupTable, type: string, payload: Payload, byName: boolean): Translation {
   if (Object.prototype.hasOwnProperty.call(payload, TABLE_FIELD)) {
     return { ok: false, code: 'HB_WIRE_INVALID_MESSAGE', problem: `the payload field "${TABLE_FIELD}" is reserved by the wire format` };
   }
@@ -72,7 +75,13 @@ function toWire(table: GroupTable, type: string, payload: Payload): Translation 
   const translated =
     field === 'claims' ? table.claimsToText(payload.claims as never) : table.namesToIndexes(payload[field] as readonly string[], field);
   if (!translated.ok) return { ok: false, code: 'HB_WIRE_INVALID_MESSAGE', problem: translated.problem };
-  return { ok: true, value: { ...payload, [field]: translated.value, [TABLE_FIELD]: table.digest } };
+  return { ok: true, value: { ...payload, ...(byName ? {} : { [field]: translated.value }), [TABLE_FIELD]: table.digest } };
+}
+
+/** True when a group field travels by key (hbd/1-style objects and strings), not by number. */
+function byKey(field: 'claims' | 'groups' | 'unclean', value: unknown): boolean {
+  if (field === 'claims') return Array.isArray(value);
+  return Array.isArray(value) && !value.some((v) => typeof v === 'number');
 }
 
 /** A parsed wire payload → the core's form; the result still goes through payloadProblem. */
@@ -84,6 +93,9 @@ function fromWire(table: GroupTable, type: string, payload: Payload, from: strin
     return { ok: false, code: 'HB_WIRE_MALFORMED', problem: `a ${type} payload carries "${TABLE_FIELD}" but names no groups` };
   }
   if (typeof digest !== 'string') return { ok: false, code: 'HB_WIRE_MALFORMED', problem: `a ${type} payload must carry its "${TABLE_FIELD}" digest (a string)` };
+  const { [TABLE_FIELD]: _digest, ...rest } = payload;
+  // By key: readable whatever the sender's table; payloadProblem checks the shape.
+  if (byKey(field, payload[field])) return { ok: true, value: rest };
   if (digest !== table.digest) {
     return {
       ok: false,
@@ -95,7 +107,6 @@ function fromWire(table: GroupTable, type: string, payload: Payload, from: strin
   }
   const translated = field === 'claims' ? table.textToClaims(payload.claims) : table.indexesToNames(payload[field], field);
   if (!translated.ok) return { ok: false, code: 'HB_WIRE_MALFORMED', problem: `${type}: ${translated.problem}` };
-  const { [TABLE_FIELD]: _digest, ...rest } = payload;
   return { ok: true, value: { ...rest, [field]: translated.value } };
 }
 
@@ -110,6 +121,11 @@ export interface CreateCodecOptions {
 export interface HbdCodec extends PacketCodec {
   /** Encoded size in bytes, ignoring the size limit (for capacity planning and diagnostics). */
   measure(packet: OutgoingPacket): WireResult<number>;
+  /**
+   * Peers whose last authenticated packet numbered groups by another haresources, with their
+   * group-table digest. While any is listed, group-naming messages travel by key when they fit.
+   */
+  otherGroupTables(): ReadonlyMap<string, string>;
 }
 
 interface Frame {
@@ -232,9 +248,13 @@ export function createCodec(options: CreateCodecOptions): HbdCodec {
   const digest = configBytes(config.digest, 'the config digest');
   const nodes = new Set(config.nodes);
   const table = createGroupTable(config.groups.map((g) => g.id));
+  // Peers whose last authenticated packet carried another group-table digest (a rolling
+  // haresources change): while there is one, group-naming messages go by key when they fit,
+  // so both sides keep reading each other's claims. Bounded by the configured nodes.
+  const otherTables = new Map<string, string>();
   const configuredIndexes = config.auth.keys.map((k) => k.index).join(', ');
 
-  function frame(packet: OutgoingPacket): WireResult<Frame> {
+  function frame(packet: OutgoingPacket, byName: boolean): WireResult<Frame> {
     const message: unknown = packet.message;
     const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
     if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(codes, type)) {
@@ -250,7 +270,7 @@ export function createCodec(options: CreateCodecOptions): HbdCodec {
     const { type: _type, ...payload } = message as ClusterMessage;
     const problem = payloadProblem(type, payload);
     if (problem !== null) return fail('HB_WIRE_INVALID_MESSAGE', `cannot encode ${type} message: ${problem}`);
-    const wire = toWire(table, type, payload);
+    const wire = toWire(table, type, payload, byName);
     if (!wire.ok) return fail(wire.code, `cannot encode ${type} message: ${wire.problem}`);
     const json = utf8Encode(JSON.stringify(wire.value));
     if (json === null) return fail('HB_WIRE_INVALID_MESSAGE', `cannot encode ${type} message: not valid text`);
@@ -266,9 +286,18 @@ export function createCodec(options: CreateCodecOptions): HbdCodec {
     });
   }
 
+  /** By number; by key instead while a peer has another table and the keyed form fits. */
+  function chooseFrame(packet: OutgoingPacket): WireResult<Frame> {
+    if (otherTables.size > 0) {
+      const keyed = frame(packet, true);
+      if (!keyed.ok || frameBytes(keyed.value, keyring.active.signatureBytes) <= MAX_PACKET_BYTES) return keyed;
+    }
+    return frame(packet, false);
+  }
+
   function measure(packet: OutgoingPacket): WireResult<number> {
     try {
-      const framed = frame(packet);
+      const framed = chooseFrame(packet);
       return framed.ok ? ok(frameBytes(framed.value, keyring.active.signatureBytes)) : framed;
     } catch (error) {
       return fail('HB_WIRE_INVALID_MESSAGE', `cannot encode message: ${String(error)}`);
@@ -277,7 +306,7 @@ export function createCodec(options: CreateCodecOptions): HbdCodec {
 
   function encode(packet: OutgoingPacket): WireResult<Uint8Array> {
     try {
-      const framed = frame(packet);
+      const framed = chooseFrame(packet);
       if (!framed.ok) return framed;
       const size = frameBytes(framed.value, keyring.active.signatureBytes);
       if (size > MAX_PACKET_BYTES) {
@@ -372,6 +401,11 @@ export function createCodec(options: CreateCodecOptions): HbdCodec {
       return fail('HB_WIRE_MALFORMED', `${type} packet from ${from}: the payload is not valid JSON`);
     }
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return fail('HB_WIRE_MALFORMED', `packet from ${from}: a ${type} payload must be a JSON object`);
+    const theirTable: unknown = (payload as Payload)[TABLE_FIELD];
+    if (typeof theirTable === 'string') {
+      if (theirTable === table.digest) otherTables.delete(from);
+      else otherTables.set(from, theirTable.slice(0, 32));
+    }
     const core = fromWire(table, type, payload as Payload, from);
     if (!core.ok) return fail(core.code, `${type} packet from ${from}: ${core.problem}`);
     const problem = payloadProblem(type, core.value);
@@ -389,5 +423,5 @@ export function createCodec(options: CreateCodecOptions): HbdCodec {
     }
   }
 
-  return { name: `hbd/${PROTOCOL_VERSION}`, recognizes, encode, decode, measure };
+  return { name: `hbd/${PROTOCOL_VERSION}`, recognizes, encode, decode, measure, otherGroupTables: () => new Map(otherTables) };
 }
