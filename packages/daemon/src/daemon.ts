@@ -361,8 +361,14 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
     statusPushTimer = setTimeout(pushStatus, waitMs);
   }
 
-  const statusRefresh = setInterval(scheduleStatusPush, STATUS_PUSH_REFRESH_MS);
-  statusRefresh.unref();
+  // A subscriber gets the status at least once a second (uptime, ages move); with none, no timer
+  // wakes hbd for it (an idle node's CPU is mostly its wake-ups).
+  let statusRefresh: NodeJS.Timeout | null = null;
+  function refreshStatusPushes(): void {
+    if (statusSubscribers.size > 0) return scheduleStatusPush();
+    if (statusRefresh !== null) clearInterval(statusRefresh);
+    statusRefresh = null;
+  }
 
   let resolveStopped: (code: number) => void = () => undefined;
   const stopped = new Promise<number>((resolve) => {
@@ -524,7 +530,10 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
         }
         case 'subscribe':
           if (request.params.events) eventSubscribers.add(session);
-          if (request.params.status) statusSubscribers.add(session);
+          if (request.params.status) {
+            statusSubscribers.add(session);
+            statusRefresh ??= setInterval(refreshStatusPushes, STATUS_PUSH_REFRESH_MS).unref();
+          }
           session.onClose(() => {
             eventSubscribers.delete(session);
             statusSubscribers.delete(session);
@@ -577,7 +586,7 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
       fencer.stop();
       stall.stop();
       prober.stop();
-      clearInterval(statusRefresh);
+      if (statusRefresh !== null) clearInterval(statusRefresh);
       if (statusPushTimer !== null) clearTimeout(statusPushTimer);
       for (const [requestId, pending] of pendingAdmin) {
         pending.resolve?.({ requestId, completed: true, ok: false, message: `hbd on ${localNode} stopped before the request completed`, moved: [], tookMs: null });

@@ -86,6 +86,18 @@ describe('two hbd nodes on loopback', () => {
     expect(texts.some((text) => text.startsWith('taking over group Dummy::web'))).toBe(true);
   });
 
+  test('a status subscriber gets a fresh status at least once a second, also when nothing happens', async () => {
+    const client = await cluster.node('beta').client();
+    const uptimes: number[] = [];
+    client.onNotification((notification) => {
+      if (notification.method === 'status') uptimes.push((notification.params as StatusDocument).daemon.uptimeMs);
+    });
+    await client.call('subscribe', { events: false, status: true }, 5000);
+    await eventually('three status pushes', () => uptimes.length >= 3, 5000);
+    client.close();
+    expect(uptimes[2]!).toBeGreaterThan(uptimes[0]!);
+  });
+
   test('SIGTERM-style shutdown of alpha: beta takes over at once (leaving), not after deadtime', async () => {
     const alpha = cluster.node('alpha');
     const started = Date.now();
