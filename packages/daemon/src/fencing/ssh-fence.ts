@@ -8,10 +8,10 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'ssh2';
 import type { StonithDevice } from '@hbd/config';
 import { seconds } from '../format';
 import type { DeviceDriver, DeviceOutcome } from './stonith-fencer';
+import { SshClientClass, type SshClient } from './ssh2-types';
 
 /** Detached, so the SSH session ends before the machine goes. */
 export const SSH_RESET_COMMAND =
@@ -41,9 +41,9 @@ function readKey(paths: readonly string[]): Buffer | null {
   return null;
 }
 
-function connect(host: string, port: number, privateKey: Buffer, timeoutMs: number): Promise<Client> {
+function connect(host: string, port: number, privateKey: Buffer, timeoutMs: number): Promise<SshClient> {
   return new Promise((resolve, reject) => {
-    const client = new Client();
+    const client = new SshClientClass();
     client.once('ready', () => resolve(client));
     client.once('error', (error: Error) => {
       client.destroy();
@@ -53,7 +53,7 @@ function connect(host: string, port: number, privateKey: Buffer, timeoutMs: numb
   });
 }
 
-function run(client: Client, command: string, timeoutMs: number): Promise<{ code: number | null; stdout: string }> {
+function run(client: SshClient, command: string, timeoutMs: number): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`"${command}" did not finish within ${seconds(timeoutMs)}`)), timeoutMs);
     client.exec(command, (error, channel) => {
@@ -107,7 +107,7 @@ export function createSshDriver(device: StonithDevice, timeoutMs: number, option
       // Ordered. Now the proof: gone, or back with a new boot id.
       while (left() > 0) {
         await sleep(Math.min(pollMs, Math.max(0, left())));
-        let client: Client;
+        let client: SshClient;
         try {
           client = await connect(node, port, key, Math.min(2000, Math.max(500, left())));
         } catch {

@@ -81,6 +81,8 @@ export interface NetClusterOptions {
   readonly autoFailback?: 'on' | 'off' | 'legacy';
   /** Debug level of the daemons (HBD_TEST_DEBUG overrides). */
   readonly debug?: number;
+  /** More ha.cf lines (the same on every node), e.g. stonith_host. */
+  readonly extraHaCf?: readonly string[];
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -125,6 +127,7 @@ export async function createNetCluster(options: NetClusterOptions = {}): Promise
       'start_timeout 30',
       `logfile ${common}/hbd.log`,
       ...(debug > 0 ? [`debugfile ${common}/hbd.debug`, `debug ${debug}`] : []),
+      ...(options.extraHaCf ?? []),
       '',
     ].join('\n');
     const nginxConf = `${common}/nginx.conf`;
