@@ -1,4 +1,4 @@
-// The real wire: every simulated packet is encoded by @hbd/wire (hbd/1 framing, HMAC with the
+// The real wire: every simulated packet is encoded by @hbd/wire (hbd/2 framing, HMAC with the
 // cluster's authkeys via node:crypto), sequenced per sender generation, decoded and admitted by
 // the receiver's own replay window per (peer, link) — exactly the daemon's path, minus the socket.
 
