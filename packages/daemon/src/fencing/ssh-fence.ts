@@ -23,6 +23,8 @@ export interface SshFenceOptions {
   readonly port?: number;
   /** How often the victim is looked at after the order. */
   readonly pollMs?: number;
+  /** The address to log in to for a node (default: the node name, resolved by the system). */
+  readonly address?: (node: string) => string;
 }
 
 export function defaultKeyPaths(): string[] {
@@ -86,11 +88,12 @@ export function createSshDriver(device: StonithDevice, timeoutMs: number, option
       const keyPaths = options.keyPaths ?? defaultKeyPaths();
       const key = readKey(keyPaths);
       if (key === null) return { ok: false, detail: `no SSH key for root login (looked for ${keyPaths.join(', ')})` };
+      const host = options.address?.(node) ?? node;
       const startedAt = performance.now();
       const left = (): number => timeoutMs - (performance.now() - startedAt);
       let bootId: string;
       try {
-        const client = await connect(node, port, key, Math.min(10_000, left()));
+        const client = await connect(host, port, key, Math.min(10_000, left()));
         try {
           bootId = (await run(client, BOOT_ID_COMMAND, Math.min(5000, left()))).stdout.trim();
           const ordered = await run(client, SSH_RESET_COMMAND, Math.min(5000, left()));
@@ -109,7 +112,7 @@ export function createSshDriver(device: StonithDevice, timeoutMs: number, option
         await sleep(Math.min(pollMs, Math.max(0, left())));
         let client: SshClient;
         try {
-          client = await connect(node, port, key, Math.min(2000, Math.max(500, left())));
+          client = await connect(host, port, key, Math.min(2000, Math.max(500, left())));
         } catch {
           return { ok: true, detail: `the reboot was ordered over SSH and ${node} stopped answering ${seconds(performance.now() - startedAt)} later` };
         }
