@@ -102,7 +102,8 @@ function fromWire(table: GroupTable, type: string, payload: Payload, from: strin
       code: 'HB_WIRE_GROUPS_MISMATCH',
       problem:
         `${from} numbers its resource groups by another haresources (groups digest ${JSON.stringify(digest.slice(0, 32))}, ours ${JSON.stringify(table.digest)}; ` +
-        'the part before ":" is the number of groups): its claims cannot be read; haresources must list the same groups in the same order on every node',
+        'the part before ":" is the number of groups): this packet cannot be read, and until the lists match this node names groups by key, ' +
+        'which fits only for small configurations; haresources must list the same groups in the same order on every node',
     };
   }
   const translated = field === 'claims' ? table.textToClaims(payload.claims) : table.indexesToNames(payload[field], field);
