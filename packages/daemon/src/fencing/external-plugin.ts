@@ -16,6 +16,9 @@ import { runPlugin, type PluginRun } from './run-plugin';
 /** Where cluster-glue installs external plugins. */
 export const SYSTEM_PLUGIN_DIR = '/usr/lib/stonith/plugins/external';
 
+/** cluster-glue's plugins log through ha_log.sh: there is no logd with hbd, so straight to syslog (as under Heartbeat). */
+const HA_LOG_ENV = { HA_LOGD: 'no', HA_LOGFACILITY: 'daemon' } as const;
+
 export type PluginLookup = { readonly path: string } | { readonly error: string };
 
 /** The first usable `name` in `dirs`; an unusable file is an error (not skipped), so a typo'd chmod is not silently bypassed. */
@@ -76,7 +79,7 @@ export class ExternalPlugin {
     }
     const environment = pluginEnvironment(this.names, this.device.params);
     if ('error' in environment) return { error: environment.error };
-    return { run: await runPlugin(found.path, args, { timeoutMs: this.timeoutMs, env: environment.env }) };
+    return { run: await runPlugin(found.path, args, { timeoutMs: this.timeoutMs, env: { ...HA_LOG_ENV, HA_LOGTAG: this.device.type, ...environment.env } }) };
   }
 
   /** The nodes this device can fence, lower-cased (Heartbeat compares node names case-insensitively). */
@@ -98,5 +101,6 @@ export class ExternalPlugin {
 function describe(run: PluginRun): string {
   const base = run.startError !== null ? `could not start: ${run.startError}` : run.timedOut ? 'killed at the time limit (stonith_timeout)' : run.exitCode === null ? 'killed by a signal' : `exit ${run.exitCode}`;
   const output = run.outputTail.trim();
-  return output === '' ? base : `${base}; output: ${output.replace(/\n/g, ' | ')}`;
+  if (output !== '') return `${base}; output: ${output.replace(/\n/g, ' | ')}`;
+  return run.exitCode === 0 ? base : `${base}, no output (cluster-glue's plugins log their reasons to syslog through ha_log.sh)`;
 }

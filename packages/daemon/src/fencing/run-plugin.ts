@@ -28,7 +28,8 @@ export interface RunPluginOptions {
 }
 
 const STDOUT_MAX = 64 * 1024;
-export const PLUGIN_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+// /usr/share/cluster-glue: ha_log.sh, which cluster-glue's own plugins call to log.
+export const PLUGIN_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/share/cluster-glue';
 
 
 export function runPlugin(path: string, args: readonly string[], options: RunPluginOptions): Promise<PluginRun> {
