@@ -4,7 +4,8 @@
 // for the log. Never rejects.
 
 import { spawn } from 'node:child_process';
-import { OutputTail } from '@hbd/executor';
+import { homedir } from 'node:os';
+import { OutputTail, agentEnvironment } from '@hbd/executor';
 
 export interface PluginRun {
   /** Exit code, or null when killed by a signal, timed out or not started. */
@@ -50,7 +51,8 @@ export function runPlugin(path: string, args: readonly string[], options: RunPlu
     const child = spawn(path, [...args], {
       detached: true, // own process group: a timeout kills the plugin and what it started
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: PLUGIN_PATH, LANG: 'C', ...options.env },
+      // The agents' clean environment, but the real HOME: plugins such as libvirt log in with ~/.ssh keys.
+      env: agentEnvironment({ PATH: PLUGIN_PATH, HOME: homedir(), ...options.env }),
       cwd: '/',
     });
     const killGroup = (signal: NodeJS.Signals): void => {
