@@ -57,6 +57,7 @@ export function createNode(config: ClusterConfig, boot: BootInfo): StepResult<No
     lastClaimsAtMs: null,
     fencePending: false,
     leftCleanly: false,
+    claimsUnreadable: false,
     vouched: new Array(groupCount).fill(false),
     links: [],
     seenMsgIds: [],

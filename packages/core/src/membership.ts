@@ -137,6 +137,19 @@ export function applyHeartbeat(ctx: Ctx, i: number, m: HeartbeatMessage): void {
       s.dirty = true;
     }
   }
+  if (m.claimsUnreadable === true) {
+    // Alive, but what it holds and what it saw of ours cannot be read: keep its claims as they
+    // were and start nothing anywhere until the lists match (ownership.ts, maybeStart).
+    if (!p.claimsUnreadable) {
+      p.claimsUnreadable = true;
+      s.dirty = true;
+    }
+    return;
+  }
+  if (p.claimsUnreadable) {
+    p.claimsUnreadable = false;
+    s.dirty = true;
+  }
   if (m.seen !== undefined) {
     p.reportsSeen = true;
     // Only what it saw of *this* incarnation of us counts (it may not have heard our restart yet).
@@ -239,6 +252,7 @@ function declareDead(ctx: Ctx, i: number, silentMs: number): void {
   p.deadSinceAtMs = ctx.now;
   p.activeSinceAtMs = null;
   p.upSinceAtMs = null;
+  p.claimsUnreadable = false;
   emit(ctx, { kind: 'peerDeclaredDead', atMs: ctx.now, peer: p.name, silentMs });
   // Silence does not prove it stopped anything (it may only be cut off): with fencing configured,
   // nothing starts anywhere until it is fenced, as Heartbeat's STONITH rule (§5.8). A clean leave is proof.

@@ -42,6 +42,12 @@ export interface HeartbeatMessage {
   readonly seen?: readonly number[];
   /** Per node in `node` order: the generation `seen` refers to (0 = never heard). */
   readonly seenGenerations?: readonly number[];
+  /**
+   * Set by the receiving codec, never sent by an engine: the sender names groups by another
+   * haresources (a rolling configuration change), so `claims` is empty and means nothing. The
+   * peer is alive; what it holds is unknown until the lists match again.
+   */
+  readonly claimsUnreadable?: true;
 }
 
 /** Reliable control messages carry an id, are acknowledged, and are resent until acked or the peer dies. */

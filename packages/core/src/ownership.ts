@@ -200,6 +200,11 @@ function maybeStart(ctx: Ctx, g: GroupRuntime): void {
     return;
   }
   if (waitingToRejoin(s, ctx.now)) return; // the other side may hold it: hear it first
+  const unreadable = s.nodes.findIndex((p, i) => i !== s.localIndex && isAlivePeer(p) && p.claimsUnreadable);
+  if (unreadable >= 0) {
+    refuse(ctx, g, `${nodeName(s, unreadable)} runs another haresources (its claims cannot be read): nothing starts until every node runs the same configuration`);
+    return;
+  }
   const adminWants = isAdminTakeoverPending(s, g);
   const to = adminWants ? (eligible(s, me, g) ? me : NOBODY) : placeUnheld(s, g, NOBODY);
   if (to === me) {

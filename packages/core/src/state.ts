@@ -64,6 +64,8 @@ export interface PeerState {
    * heartbeat saying 'leaving' only means a shutdown is under way.)
    */
   leftCleanly: boolean;
+  /** Its last heartbeat's claims could not be read (another haresources): its claims are as last known, and nothing starts. */
+  claimsUnreadable: boolean;
   vouched: boolean[];
   links: LinkState[];
   seenMsgIds: number[];

@@ -215,3 +215,42 @@ describe('local stalls', () => {
     expect(dead[0]!.atMs).toBeLessThanOrEqual(lastHeard + 6000 + 2100);
   });
 });
+
+describe('a peer whose claims cannot be read (another haresources, during a rolling change)', () => {
+  test('it stays alive, its claims stay as last known, nothing starts anywhere; once readable again all is normal; if it dies, its groups are taken over', () => {
+    const p = new Pump(makeConfig());
+    p.bootAll();
+    p.run(5000);
+    const A = p.config.groups[0]!.id;
+    expect(p.fullyOn(A)).toEqual(['nodea']);
+    p.unreadableClaims.add('nodea>nodeb');
+    p.unreadableClaims.add('nodeb>nodea');
+    p.run(20_000);
+    // Nobody is declared dead; nothing moves.
+    expect(p.eventsOf('peerDeclaredDead')).toEqual([]);
+    expect(p.fullyOn(A)).toEqual(['nodea']);
+    expect(p.view('nodeb').groups.find((g) => g.id === A)!.owner).toBe('nodea');
+    // nodea stops its group (say an operator stopped it by hand on nodea): nodeb cannot know, and starts nothing.
+    const before = p.ops.filter((o) => o.action === 'start').length;
+    p.crash('nodea');
+    p.run(3000); // less than deadtime: nodea is only silent
+    expect(p.ops.filter((o) => o.action === 'start').length).toBe(before);
+    // Dead after deadtime: its claims no longer matter, nodeb takes over as usual.
+    p.run(10_000);
+    expect(p.fullyOn(A)).toEqual(['nodeb']);
+  });
+
+  test('a group nobody holds is not started while a live peer cannot be read, and is once it can', () => {
+    const p = new Pump(makeConfig({ autoFailback: 'off' }));
+    p.unreadableClaims.add('nodea>nodeb');
+    p.unreadableClaims.add('nodeb>nodea');
+    p.bootAll();
+    p.run(20_000);
+    expect(p.ops.filter((o) => o.action === 'start')).toEqual([]);
+    expect(p.eventsOf('refusedTakeover').map((e) => e.reason)).toContain('nodeb runs another haresources (its claims cannot be read): nothing starts until every node runs the same configuration');
+    p.unreadableClaims.clear();
+    p.run(10_000);
+    expect(p.fullyOn(p.config.groups[0]!.id)).toEqual(['nodea']);
+    expect(p.fullyOn(p.config.groups[1]!.id)).toEqual(['nodeb']);
+  });
+});

@@ -61,6 +61,8 @@ export class Pump {
   links: string[] = ['eth0'];
   /** Ping reachability per node (default: every address reachable). */
   readonly pingDown = new Set<string>();
+  /** "a>b": b's codec cannot read a's claims (another haresources): heartbeats arrive with claimsUnreadable. */
+  readonly unreadableClaims = new Set<string>();
   agent: AgentScript = () => undefined;
   fenceSucceeds = true;
   readonly events: LoggedEvent[] = [];
@@ -176,7 +178,8 @@ export class Pump {
           for (const link of this.links) {
             if (this.cuts.has(`${n.name}>${to}`) || this.cuts.has(`${n.name}>${to}@${link}`)) continue;
             if (this.nodes[to]!.state === null) continue;
-            this.enqueue(to, this.latencyMs, { kind: 'packetReceived', nowMs: 0, from: n.name, link, generation: s.generation, message: e.message });
+            const message = this.unreadableClaims.has(`${n.name}>${to}`) && e.message.type === 'heartbeat' ? { ...e.message, claims: [], claimsUnreadable: true as const } : e.message;
+            this.enqueue(to, this.latencyMs, { kind: 'packetReceived', nowMs: 0, from: n.name, link, generation: s.generation, message });
           }
         }
         break;

@@ -379,10 +379,14 @@ describe('hbd/2: groups travel as their haresources position', () => {
     ['a group added at the end', ['192.168.42.14', 'IPaddr::192.168.42.15/24/eth0', 'drbddisk::r0', 'nginx']],
     ['the same groups in another order', ['drbddisk::r0', '192.168.42.14', 'IPaddr::192.168.42.15/24/eth0']],
     ['a renamed group', ['192.168.42.14', 'IPaddr::192.168.42.15/24/eth0', 'drbddisk::r1']],
-  ])('HB_WIRE_GROUPS_MISMATCH: group numbers from a peer with another haresources (%s) are dropped, never misread', (_name, ids) => {
+  ])('HB_WIRE_GROUPS_MISMATCH: group numbers from a peer with another haresources (%s) are never misread: a heartbeat arrives with its claims marked unreadable, other messages are dropped', (_name, ids) => {
     const ours = createCodec({ config: twoNodeConfig(), hmac: nodeHmac });
     const peer = createCodec({ config: twoNodeConfig({ groups: ids.map((id) => ({ id })) }), hmac: nodeHmac });
-    for (const message of [heartbeat, { type: 'groupRequest', msgId: 1, groups: [ids[0]!], reason: 'takeover' } as const, { type: 'leaving', msgId: 1, unclean: [ids[2]!] } as const]) {
+    // The heartbeat still proves the peer alive (dropping it would get it declared dead and its groups started twice).
+    const claimed: HeartbeatMessage = { ...heartbeat, claims: [{ group: ids[1]!, state: 'started', epoch: 4 }] };
+    const alive = ours.decode(send(claimed, peer));
+    expect(alive.ok && alive.value.message).toEqual({ ...claimed, claims: [], claimsUnreadable: true });
+    for (const message of [{ type: 'groupRequest', msgId: 1, groups: [ids[0]!], reason: 'takeover' } as const, { type: 'leaving', msgId: 1, unclean: [ids[2]!] } as const]) {
       const e = errorOf(ours.decode(send(message, peer)));
       expect(e.code).toBe('HB_WIRE_GROUPS_MISMATCH');
       expect(e.message).toContain(`master1 numbers its resource groups by another haresources (groups digest "${groupTableDigest(ids)}", ours "${TABLE}"`);
@@ -401,9 +405,10 @@ describe('hbd/2: groups travel as their haresources position', () => {
     const fromBeta = (m: ClusterMessage) => beta.encode({ from: 'master2', generation: 9, seq: 1, message: m });
     const fromAlpha = (m: ClusterMessage) => alpha.encode({ from: 'master1', generation: 5, seq: 1, message: m });
 
-    // beta's first heartbeat is by number: alpha cannot read it, and learns why.
+    // beta's first heartbeat is by number: alpha cannot read its claims (marked so), and learns why.
     const first = fromBeta(betaSays);
-    expect(first.ok && errorOf(alpha.decode(first.value)).code).toBe('HB_WIRE_GROUPS_MISMATCH');
+    const unreadable = first.ok ? alpha.decode(first.value) : null;
+    expect(unreadable?.ok && unreadable.value.message).toEqual({ ...betaSays, claims: [], claimsUnreadable: true });
     expect([...alpha.otherGroupTables()]).toEqual([['master2', groupTableDigest(ids)]]);
     // alpha now names groups by key (with its own digest), which beta reads, and learns from.
     const reply = fromAlpha(alphaSays);
@@ -426,16 +431,19 @@ describe('hbd/2: groups travel as their haresources position', () => {
     expect(back.ok && payloadText(back.value)).toContain('"claims":"- - r7"');
   });
 
-  test('while a peer has another haresources, a message too large by key still goes by number (the peer drops it, counted)', () => {
+  test('while a peer has another haresources, a heartbeat too large by key still goes by number (the peer reads it as alive, claims unreadable)', () => {
     const many = Array.from({ length: 60 }, (_, i) => ({ id: `IPaddr::10.213.0.${i + 10}/24/eth0` }));
     const alpha = createCodec({ config: twoNodeConfig({ groups: many }), hmac: nodeHmac });
     const beta = createCodec({ config: twoNodeConfig({ groups: many.slice(1) }), hmac: nodeHmac });
     const hello = beta.encode({ from: 'master2', generation: 1, seq: 1, message: { ...heartbeat, claims: [] } });
-    expect(hello.ok && errorOf(alpha.decode(hello.value)).code).toBe('HB_WIRE_GROUPS_MISMATCH');
+    const atAlpha = hello.ok ? alpha.decode(hello.value) : null;
+    expect(atAlpha?.ok && atAlpha.value.message).toMatchObject({ claims: [], claimsUnreadable: true });
     expect(alpha.otherGroupTables().has('master2')).toBe(true);
     const all: HeartbeatMessage = { ...heartbeat, claims: many.map((g, i) => ({ group: g.id, state: 'started', epoch: i })) };
     const r = alpha.encode({ ...packet, message: all });
     expect(r.ok && payloadText(r.value)).toContain('"claims":"r0 r1 r2');
+    const atBeta = r.ok ? beta.decode(r.value) : null;
+    expect(atBeta?.ok && atBeta.value.message).toMatchObject({ claims: [], claimsUnreadable: true });
   });
 
   test('a group listed twice is refused at creation (the config parser refuses it first)', () => {

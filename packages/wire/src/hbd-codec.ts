@@ -96,6 +96,10 @@ function fromWire(table: GroupTable, type: string, payload: Payload, from: strin
   const { [TABLE_FIELD]: _digest, ...rest } = payload;
   // By key: readable whatever the sender's table; payloadProblem checks the shape.
   if (byKey(field, payload[field])) return { ok: true, value: rest };
+  // A heartbeat numbered by another haresources still proves the sender alive: dropping it would
+  // get it declared dead (and its groups started twice). The engine keeps its claims as they were
+  // and starts nothing until the lists match (HeartbeatMessage.claimsUnreadable).
+  if (digest !== table.digest && type === 'heartbeat') return { ok: true, value: { ...rest, claims: [], claimsUnreadable: true } };
   if (digest !== table.digest) {
     return {
       ok: false,

@@ -124,6 +124,7 @@ const SCHEMAS: { readonly [K in ClusterMessageType]?: Check } = {
       count(p.pingReachable, 'pingReachable'),
       claims(p.claims),
       optional(p.stateSeq, (v) => count(v, 'stateSeq')),
+      optional(p.claimsUnreadable, (v) => (v === true ? null : 'claimsUnreadable must be true when present')),
     ),
   groupRequest: (p) => first(count(p.msgId, 'msgId'), names(p.groups, 'groups'), oneOf(p.reason, REQUEST_REASONS, 'reason')),
   groupReleased: (p) =>
