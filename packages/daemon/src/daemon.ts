@@ -219,7 +219,7 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
 
   let messenger: DaemonMessenger | null = null;
   let runtime: Runtime<S> | null = null;
-  const fencer = createNodeFencer(config, localNode, log, () => runtime?.describe()?.groups.some((group) => group.localState === 'started' || group.localState === 'starting') ?? false);
+  const fencer = createNodeFencer(config, localNode, log, () => runtime?.describe() ?? null);
   // After a stall of this process, the datagrams read in the same event-loop turn queued up while
   // it was frozen: stale. The stall is noticed before the first of them reaches the engine.
   const stall = new StallDetector({ clock, thresholdMs: options.stallThresholdMs ?? config.warntimeMs });

@@ -22,6 +22,14 @@ export class MeatwareDesk {
     return true;
   }
 
+  /** The node is back (heard again): a confirmation now would be stale. */
+  cancel(node: string): void {
+    const resolve = this.waiting.get(node);
+    if (resolve === undefined) return;
+    this.waiting.delete(node);
+    resolve(false);
+  }
+
   pending(): string[] {
     return [...this.waiting.keys()];
   }

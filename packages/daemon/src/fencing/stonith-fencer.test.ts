@@ -138,6 +138,28 @@ describe('one fence at a time, meatware, delay', () => {
     await expect(fenced).resolves.toBe(false);
   });
 
+  test('meatware: the node heard again ends the wait (a late confirmation must not mark a running node fenced)', async () => {
+    let generation: number | null = null;
+    const { f, log } = fencer('stonith_host * meatware beta', {}, { nodeIncarnation: () => generation });
+    const fenced = f.fence('beta', 'x');
+    for (let i = 0; i < 100 && f.waitingForOperator().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    generation = 4;
+    await expect(fenced).resolves.toBe(false);
+    expect(f.waitingForOperator()).toEqual([]);
+    expect(f.confirm('beta').ok).toBe(false);
+    expect(log.lines.at(-1)).toBe('notice: beta is heard again: fencing it stops here (the engine takes it back as a member)');
+    expect(log.lines.some((l) => l.includes('FAILED'))).toBe(false);
+  });
+
+  test('a node heard again (or restarted) after the order is not fenced; a live node with an unclean group is', async () => {
+    const calls: (number | null)[] = [null, 5];
+    const back = fencer('stonith_host * external/good p beta', {}, { nodeIncarnation: () => (calls.length > 1 ? calls.shift()! : calls[0]!) });
+    await expect(back.f.fence('beta', 'x')).resolves.toBe(false);
+    expect(back.log.lines).toEqual(['notice: beta is heard again: fencing it stops here (the engine takes it back as a member)']);
+    const unclean = fencer('stonith_host * external/good p beta', {}, { nodeIncarnation: () => 3 });
+    await expect(unclean.f.fence('beta', 'beta could not stop web')).resolves.toBe(true);
+  });
+
   test('stonith_delay: a node holding no group waits first; a holder does not', async () => {
     const slept: number[] = [];
     const sleep = (ms: number): Promise<void> => (slept.push(ms), Promise.resolve());

@@ -34,6 +34,14 @@ export interface StonithFencerOptions {
   readonly bundledPluginDir: string;
   /** Whether this node holds (or is starting) a group now: if not, stonith_delay applies. */
   readonly holdsGroups: () => boolean;
+  /**
+   * The generation of `node` while it is heard (up, active, leaving), null while it is dead. A
+   * fence under way stops when the node is heard again after the order (dead then, or restarted
+   * since): the engine has dropped that order (it orders again if still needed), and an operator's
+   * late "confirm" must not mark the running incarnation fenced. A live node with an unclean group
+   * is fenced as ordered.
+   */
+  readonly nodeIncarnation?: (node: string) => number | null;
   /** The ssh driver (ssh-fence.ts); injected so tests need no SSH server. */
   readonly sshDriver: (device: StonithDevice, timeoutMs: number) => DeviceDriver;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -48,6 +56,9 @@ export interface StonithFencer extends Fencer {
   checkDevices(): void;
   stop(): void;
 }
+
+/** How often a meatware wait looks whether the node came back. */
+const ALIVE_CHECK_MS = 500;
 
 export function deviceLabel(device: StonithDevice): string {
   return `${device.type} (${device.location.file}:${device.location.line})`;
@@ -93,8 +104,19 @@ export function createStonithFencer(options: StonithFencerOptions): StonithFence
           canFence: (node) => Promise.resolve({ ok: (device.hosts ?? []).includes(node), why: `hosts: ${(device.hosts ?? []).join(' ')}` }),
           async reset(node) {
             log.log('crit', `OPERATOR INTERVENTION REQUIRED: power-cycle ${node} by hand (or make sure it is off), then run "hbctl fence confirm ${node}" on ${localNode}; until then no group of ${node} starts anywhere`);
-            const confirmed = await desk.wait(node);
-            return confirmed ? { ok: true, detail: 'the operator confirmed it (hbctl fence confirm)' } : { ok: false, detail: 'hbd stopped before the operator confirmed' };
+            const waiting = desk.wait(node);
+            const orderedFor = options.nodeIncarnation?.(node) ?? null;
+            let back = false;
+            const watch = setInterval(() => {
+              const now = options.nodeIncarnation?.(node) ?? null;
+              if (now !== null && now !== orderedFor) {
+                back = true;
+                desk.cancel(node);
+              }
+            }, ALIVE_CHECK_MS);
+            const confirmed = await waiting.finally(() => clearInterval(watch));
+            if (confirmed) return { ok: true, detail: 'the operator confirmed it (hbctl fence confirm)' };
+            return { ok: false, detail: back ? `${node} is heard again: no confirmation needed any more` : 'hbd stopped before the operator confirmed' };
           },
         };
       case 'unsupported':
@@ -118,7 +140,15 @@ export function createStonithFencer(options: StonithFencerOptions): StonithFence
       if (stopped) return false;
     }
     const tried: string[] = [];
+    const orderedFor = options.nodeIncarnation?.(node) ?? null;
+    const backAlive = (): boolean => {
+      const now = options.nodeIncarnation?.(node) ?? null;
+      if (now === null || now === orderedFor) return false;
+      log.log('notice', `${node} is heard again: fencing it stops here (the engine takes it back as a member)`);
+      return true;
+    };
     for (const driver of drivers) {
+      if (backAlive()) return false;
       const label = deviceLabel(driver.device);
       const can = await driver.canFence(node);
       if (!can.ok) {
@@ -134,6 +164,7 @@ export function createStonithFencer(options: StonithFencerOptions): StonithFence
         log.log('notice', `${node} fenced with ${label} in ${took}: ${outcome.detail}`);
         return true;
       }
+      if (backAlive()) return false;
       log.log('crit', `fencing ${node} with ${label} FAILED after ${took}: ${outcome.detail}`);
       tried.push(`${label}: failed`);
       if (stopped) return false;
