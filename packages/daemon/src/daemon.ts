@@ -403,6 +403,7 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
         void closeDown(70);
       },
       trace: (text) => log.debug(4, text),
+      traceEnabled: () => log.debugLevel >= 4,
     },
   );
 

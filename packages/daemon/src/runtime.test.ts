@@ -46,7 +46,7 @@ class ScriptedEngine implements Engine<FakeState> {
 
 const heartbeat = { type: 'heartbeat', status: 'up', pingReachable: 0, claims: [] } as const;
 
-function harness(options: { persistFails?: boolean; loopbackSend?: boolean; stallOnce?: number } = {}) {
+function harness(options: { persistFails?: boolean; loopbackSend?: boolean; stallOnce?: number; trace?: { lines: string[]; enabled: () => boolean } } = {}) {
   const clock = new FakeClock();
   const engine = new ScriptedEngine();
   const order: string[] = [];
@@ -97,6 +97,7 @@ function harness(options: { persistFails?: boolean; loopbackSend?: boolean; stal
       onAdminCompleted: (completion) => admin.push(completion),
       onShutdownCompleted: () => shutdown++,
       onFatal: (error) => fatal.push(error),
+      ...(options.trace === undefined ? {} : { trace: (text: string) => options.trace!.lines.push(text), traceEnabled: options.trace.enabled }),
     },
   );
   return { clock, engine, runtime, order, events, admin, fatal, opResults, shutdownCount: () => shutdown, stored: () => stored };
@@ -105,6 +106,20 @@ function harness(options: { persistFails?: boolean; loopbackSend?: boolean; stal
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('Runtime', () => {
+  test('trace: inputs and effects described only while tracing is enabled', () => {
+    let enabled = false;
+    const trace = { lines: [] as string[], enabled: () => enabled };
+    const h = harness({ trace });
+    h.runtime.start(testConfig(), 'alpha');
+    h.engine.replies.push({ effects: [{ kind: 'sendMessage', to: 'all', message: heartbeat }], wakeAtMs: 5000 });
+    h.runtime.deliver({ kind: 'timer' });
+    expect(trace.lines).toEqual([]);
+    enabled = true;
+    h.engine.replies.push({ effects: [{ kind: 'sendMessage', to: 'all', message: heartbeat }], wakeAtMs: 5000 });
+    h.runtime.deliver({ kind: 'timer' });
+    expect(trace.lines).toEqual(['input timer', 'effect sendMessage heartbeat to all']);
+  });
+
   test('boot: the engine gets the stored generation, and persistGeneration happens before the first send', () => {
     const h = harness();
     h.engine.bootEffects = [

@@ -38,8 +38,10 @@ export interface RuntimeHooks {
   onShutdownCompleted(): void;
   /** Something the runtime cannot continue after (generation not persisted, engine threw). */
   onFatal(error: Error): void;
-  /** Debug trace of inputs and effects (`debug 2`+). */
+  /** Debug trace of inputs and effects (`debug 4`+). */
   trace?(text: string): void;
+  /** Whether `trace` wants text now (default: whenever it is given): no text is built for nothing. */
+  traceEnabled?(): boolean;
 }
 
 export interface RuntimePorts {
@@ -137,7 +139,7 @@ export class Runtime<S> {
   private stepWith(input: UnstampedInput): void {
     const stamped = { ...input, nowMs: this.now() } as Input;
     this.inputs++;
-    this.hooks.trace?.(`input ${describeInput(stamped)}`);
+    if (this.tracing()) this.hooks.trace!(`input ${describeInput(stamped)}`);
     this.apply(() => this.engine.step(this.state as S, stamped));
   }
 
@@ -172,8 +174,12 @@ export class Runtime<S> {
     });
   }
 
+  private tracing(): boolean {
+    return this.hooks.trace !== undefined && (this.hooks.traceEnabled?.() ?? true);
+  }
+
   private execute(effect: Effect): void {
-    this.hooks.trace?.(`effect ${describeEffect(effect)}`);
+    if (this.tracing()) this.hooks.trace!(`effect ${describeEffect(effect)}`);
     switch (effect.kind) {
       case 'sendMessage':
         this.ports.messenger.send(effect.to, effect.message);
