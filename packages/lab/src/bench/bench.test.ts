@@ -13,6 +13,7 @@ describe('options', () => {
     expect(o.falseDeathSeconds).toBe(600);
     expect(o.idleSeconds).toBe(60);
     expect(o.scaleNodes).toEqual([3, 8, 16]);
+    expect(o.scaleWarmupSeconds).toBe(60);
     expect(o.timers).toEqual({ keepaliveMs: 200, warntimeMs: 500, deadtimeMs: 1000, initdeadMs: 2000 });
   });
 
@@ -21,6 +22,8 @@ describe('options', () => {
     expect(o.runs).toBe(5);
     expect(o.falseDeathSeconds).toBe(60);
     expect(o.scaleNodes).toEqual([3, 8]);
+    expect(o.scaleWarmupSeconds).toBe(10);
+    expect((parseBenchOptions(['--scale-warmup', '0']) as BenchOptions).scaleWarmupSeconds).toBe(0);
     expect(o.timers.deadtimeMs).toBe(1500);
     expect(o.timers.keepaliveMs).toBe(500);
     expect(o.managers).toEqual(['heartbeat']);

@@ -21,6 +21,8 @@ export interface BenchOptions {
   readonly falseDeathSeconds: number;
   readonly idleSeconds: number;
   readonly scaleSeconds: number;
+  /** Settled idle time before the scale window: a daemon's steady state, not its first minute (JIT tier-up). */
+  readonly scaleWarmupSeconds: number;
   readonly scaleNodes: readonly number[];
   readonly outDir: string | null;
   readonly keepFiles: boolean;
@@ -50,6 +52,7 @@ Runs hbd, Heartbeat 3.0.6 and keepalived one after the other in the same network
   --idle-seconds S       idle CPU/RSS window per manager (default 60; --quick 20)
   --scale-nodes LIST     hbd cluster sizes (default 3,8,16; --quick 3,8)
   --scale-seconds S      measuring window per size (default 60; --quick 20)
+  --scale-warmup S       settled idle time before that window (default 60; --quick 10)
   --out DIR              where the JSON goes (default bench-results/ in the repository)
   --keep-files           copy every node's configs and logs next to the JSON
   --quick                fewer runs, shorter windows
@@ -98,6 +101,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | 'help
         'idle-seconds': { type: 'string' },
         'scale-nodes': { type: 'string' },
         'scale-seconds': { type: 'string' },
+        'scale-warmup': { type: 'string' },
         out: { type: 'string' },
         'keep-files': { type: 'boolean', default: false },
         quick: { type: 'boolean', default: false },
@@ -128,6 +132,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | 'help
     falseDeathSeconds: integer('false-death-seconds', v['false-death-seconds'], quick ? 60 : 600, 5, 24 * 3600),
     idleSeconds: integer('idle-seconds', v['idle-seconds'], quick ? 20 : 60, 5, 3600),
     scaleSeconds: integer('scale-seconds', v['scale-seconds'], quick ? 20 : 60, 5, 3600),
+    scaleWarmupSeconds: integer('scale-warmup', v['scale-warmup'], quick ? 10 : 60, 0, 3600),
     scaleNodes,
     outDir: v.out ?? null,
     keepFiles: v['keep-files'] === true,

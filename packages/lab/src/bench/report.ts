@@ -113,7 +113,8 @@ export function formatReport(r: BenchResults): string {
     out.push('');
     const first = r.scale[0];
     const setup = first?.pingNode === true ? 'one group, one ping node' : 'one group, no ping node';
-    out.push(`hbd alone, ${first?.medium ?? 'bcast'}, ${setup}, ${first === undefined ? '' : timersText(first.timers)}, ${first?.seconds ?? '?'} s per size:`);
+    const warmup = first?.warmupSeconds === undefined || first.warmupSeconds === 0 ? '' : ` after ${first.warmupSeconds} s of settled idle`;
+    out.push(`hbd alone, ${first?.medium ?? 'bcast'}, ${setup}, ${first === undefined ? '' : timersText(first.timers)}, ${first?.seconds ?? '?'} s per size${warmup}:`);
     const rows: string[][] = [['nodes', 'CPU % per node (min / median / max)', 'RSS MiB per node (median)', 'packets/s sent (cluster / per node)']];
     for (const s of r.scale) {
       if (s.error !== null) {

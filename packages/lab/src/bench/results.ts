@@ -107,6 +107,8 @@ export interface ScaleResult {
   readonly medium: string;
   /** Every node pings one ping node (absent in results written before it was added: none). */
   readonly pingNode?: boolean;
+  /** Settled idle seconds before the window (absent in older results: none). */
+  readonly warmupSeconds?: number;
   readonly perNode: readonly (NodeUsage & { readonly txPackets: number; readonly rxPackets: number })[];
   readonly cpuPercentPerNode: Summary | null;
   readonly rssMiBPerNode: Summary | null;
