@@ -529,6 +529,8 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
           if (!answer.ok) throw new IpcError('HB_IPC_BAD_REQUEST', answer.message, { hint: 'a meatware fence waits on the node that fences (see its log: OPERATOR INTERVENTION REQUIRED)' });
           return { node: request.params.node, message: answer.message };
         }
+        case 'fenceCheck':
+          return { devices: await fencer.check() };
         case 'subscribe':
           if (request.params.events) eventSubscribers.add(session);
           if (request.params.status) {

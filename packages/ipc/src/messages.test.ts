@@ -28,6 +28,7 @@ describe('parseRequest', () => {
     expect(parseRequest({ jsonrpc: '2.0', id: 'x', method: 'subscribe', params: {} })).toMatchObject({ ok: true, request: { params: { events: true, status: false } } });
     expect(parseRequest({ jsonrpc: '2.0', id: 2, method: 'status' })).toMatchObject({ ok: true, request: { params: {} } });
     expect(parseRequest({ jsonrpc: '2.0', id: 3, method: 'fenceConfirm', params: { node: 'Beta' } })).toMatchObject({ ok: true, request: { params: { node: 'beta' } } });
+    expect(parseRequest({ jsonrpc: '2.0', id: 4, method: 'fenceCheck' })).toMatchObject({ ok: true, request: { params: {} } });
   });
 
   test.each([

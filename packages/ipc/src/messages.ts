@@ -93,7 +93,7 @@ function waitParam(params: Obj): boolean | IpcError {
 }
 
 function parseParams(method: MethodName, raw: unknown): Methods[MethodName]['params'] | IpcError {
-  if (method === 'status' || method === 'nodeList' || method === 'resourceList') return emptyParams(raw);
+  if (method === 'status' || method === 'nodeList' || method === 'resourceList' || method === 'fenceCheck') return emptyParams(raw);
   const params = raw ?? {};
   if (!isObject(params)) return badRequest('params must be an object');
   switch (method) {

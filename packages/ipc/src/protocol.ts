@@ -50,6 +50,11 @@ export interface FenceConfirmResult {
   readonly message: string;
 }
 
+/** `hbctl fence check`: each stonith_host device this node may use, tried without fencing anything. */
+export interface FenceCheckResult {
+  readonly devices: readonly { readonly device: string; readonly ok: boolean; readonly hosts: readonly string[]; readonly detail: string }[];
+}
+
 export interface SubscribeParams {
   /** Push every ClusterEvent as an `event` notification. */
   readonly events: boolean;
@@ -130,11 +135,12 @@ export interface Methods {
   takeover: { params: AdminParams; result: AdminResult };
   cleanup: { params: CleanupParams; result: AdminResult };
   fenceConfirm: { params: FenceConfirmParams; result: FenceConfirmResult };
+  fenceCheck: { params: Record<string, never>; result: FenceCheckResult };
   subscribe: { params: SubscribeParams; result: SubscribeResult };
 }
 
 export type MethodName = keyof Methods;
-export const METHOD_NAMES: readonly MethodName[] = ['hello', 'status', 'nodeList', 'resourceList', 'standby', 'takeover', 'cleanup', 'fenceConfirm', 'subscribe'];
+export const METHOD_NAMES: readonly MethodName[] = ['hello', 'status', 'nodeList', 'resourceList', 'standby', 'takeover', 'cleanup', 'fenceConfirm', 'fenceCheck', 'subscribe'];
 
 /** Server -> client notifications (no id), only after `subscribe`. */
 export interface Notifications {

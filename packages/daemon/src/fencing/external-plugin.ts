@@ -90,6 +90,13 @@ export class ExternalPlugin {
     return { hosts: result.run.stdout.split(/\s+/).filter((word) => word !== '').map((host) => host.toLowerCase()) };
   }
 
+  /** The device answers (`status` exits 0). */
+  async status(): Promise<ExternalOutcome> {
+    const result = await this.call(['status']);
+    if ('error' in result) return { ok: false, detail: result.error };
+    return { ok: result.run.exitCode === 0, detail: describe(result.run), run: result.run };
+  }
+
   async reset(node: string): Promise<ExternalOutcome> {
     const result = await this.call(['reset', node]);
     if ('error' in result) return { ok: false, detail: result.error };

@@ -108,6 +108,14 @@ describe('ssh fencing', () => {
     expect(outcome.detail).toMatch(/^cannot reach beta over SSH \(.+\): ssh fencing cannot fence a node it cannot reach; use a power switch or IPMI/);
   });
 
+  test('check: logs in without rebooting anything; an unreachable host is named', async () => {
+    const m = await machine('dies');
+    await expect(driver(m.port).check()).resolves.toEqual({ ok: true, hosts: ['beta'], detail: expect.stringContaining('root login works on beta') });
+    expect(m.commands).toEqual(['cat /proc/sys/kernel/random/boot_id']);
+    m.stop();
+    await expect(driver(m.port).check()).resolves.toMatchObject({ ok: false, detail: expect.stringMatching(/^cannot log in: beta: /) });
+  });
+
   test('no key: NOT fenced', async () => {
     await expect(driver(1, 1000, [join(dir, 'none')]).reset('beta')).resolves.toEqual({ ok: false, detail: `no SSH key for root login (looked for ${join(dir, 'none')})` });
   });

@@ -84,6 +84,27 @@ export function createSshDriver(device: StonithDevice, timeoutMs: number, option
   return {
     device,
     canFence: (node) => Promise.resolve({ ok: hosts.includes(node), why: `hosts: ${hosts.join(' ')}` }),
+    async check() {
+      const keyPaths = options.keyPaths ?? defaultKeyPaths();
+      const key = readKey(keyPaths);
+      if (key === null) return { ok: false, hosts, detail: `no SSH key for root login (looked for ${keyPaths.join(', ')})` };
+      const problems: string[] = [];
+      for (const node of hosts) {
+        try {
+          const client = await connect(options.address?.(node) ?? node, port, key, Math.min(10_000, timeoutMs));
+          try {
+            await run(client, BOOT_ID_COMMAND, 5000);
+          } finally {
+            client.end();
+          }
+        } catch (error) {
+          problems.push(`${node}: ${(error as Error).message}`);
+        }
+      }
+      return problems.length === 0
+        ? { ok: true, hosts, detail: `root login works on ${hosts.join(', ')} (labs only: a node that cannot be reached cannot be fenced this way)` }
+        : { ok: false, hosts, detail: `cannot log in: ${problems.join('; ')}` };
+    },
     async reset(node): Promise<DeviceOutcome> {
       const keyPaths = options.keyPaths ?? defaultKeyPaths();
       const key = readKey(keyPaths);

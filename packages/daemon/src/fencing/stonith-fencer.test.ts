@@ -29,10 +29,11 @@ case "$1" in
   getconfignames) echo "target hostlist" ;;
   gethosts) echo $hostlist ;;
   reset) echo "power-cycled $2 via $target"; exit 0 ;;
+  status) exit 0 ;;
   *) exit 1 ;;
 esac`,
 );
-plugin('broken', 'case "$1" in getconfignames) echo hostlist;; gethosts) echo $hostlist;; reset) echo "PDU says no" >&2; exit 1;; esac');
+plugin('broken', 'case "$1" in getconfignames) echo hostlist;; gethosts) echo $hostlist;; reset|status) echo "PDU says no" >&2; exit 1;; esac');
 plugin('hangs', 'case "$1" in getconfignames) echo hostlist;; gethosts) echo $hostlist;; reset) sleep 30;; esac');
 plugin('writable', 'exit 0', 0o777);
 
@@ -45,7 +46,7 @@ function devices(lines: string): StonithDevice[] {
 function fencer(lines: string, over: Partial<FencingConfig> = {}, options: Partial<StonithFencerOptions> = {}) {
   const log = memoryLog();
   const fencing: FencingConfig = { devices: devices(lines), timeoutMs: 5000, delayMs: 0, pluginDirs: [dir], ...over };
-  const noSsh = (device: StonithDevice): DeviceDriver => ({ device, canFence: () => Promise.resolve({ ok: false, why: 'no ssh in this test' }), reset: () => Promise.reject(new Error('no ssh')) });
+  const noSsh = (device: StonithDevice): DeviceDriver => ({ device, canFence: () => Promise.resolve({ ok: false, why: 'no ssh in this test' }), reset: () => Promise.reject(new Error('no ssh')), check: () => Promise.reject(new Error('no ssh')) });
   const f = createStonithFencer({ localNode: 'alpha', fencing, log, bundledPluginDir: join(dir, 'bundled'), holdsGroups: () => true, sshDriver: noSsh, ...options });
   return { f, log };
 }
@@ -105,6 +106,22 @@ describe('external plugin protocol', () => {
     const none = fencer('stonith_host beta external/good x alpha');
     await expect(none.f.fence('beta', 'beta is dead')).resolves.toBe(false);
     expect(none.log.lines).toContainEqual(expect.stringContaining('cannot fence beta (beta is dead): no stonith_host line lets alpha fence (lines: beta external/good)'));
+  });
+});
+
+describe('hbctl fence check', () => {
+  test('every device this node may use, tried without fencing: status and hosts', async () => {
+    const { f } = fencer('stonith_host * external/good pdu1 beta gamma\nstonith_host * external/broken beta\nstonith_host * external/nope x\nstonith_host alpha meatware beta\nstonith_host * rps10 /dev/ttyS0 beta 1\nstonith_host beta external/good x alpha');
+    const before = readFileSync(journal, 'utf8');
+    const result = await f.check();
+    expect(result).toEqual([
+      { device: 'external/good (ha.cf:1)', ok: true, hosts: ['beta', 'gamma'], detail: 'status: exit 0' },
+      { device: 'external/broken (ha.cf:2)', ok: false, hosts: ['beta'], detail: 'status: exit 1; output: PDU says no' },
+      { device: 'external/nope (ha.cf:3)', ok: false, hosts: [], detail: expect.stringContaining('no plugin "nope"') },
+      { device: 'rps10 (ha.cf:5)', ok: false, hosts: [], detail: 'hbd cannot drive STONITH type "rps10": every fence through it fails' },
+      { device: 'meatware (ha.cf:4)', ok: true, hosts: ['beta'], detail: 'an operator power-cycles the node and runs "hbctl fence confirm <node>" on alpha' },
+    ]);
+    expect(readFileSync(journal, 'utf8').slice(before.length)).not.toContain('reset');
   });
 });
 

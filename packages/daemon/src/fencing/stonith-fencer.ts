@@ -24,6 +24,15 @@ export interface DeviceDriver {
   /** Whether the device can fence `node`; `why` explains a no (or names the host list). */
   canFence(node: string): Promise<{ readonly ok: boolean; readonly why: string }>;
   reset(node: string): Promise<DeviceOutcome>;
+  /** Without fencing anything: can the device be used (external: `status`), and whom can it fence. */
+  check(): Promise<DeviceCheck>;
+}
+
+/** `hbctl fence check`: one device as this node sees it. */
+export interface DeviceCheck {
+  readonly ok: boolean;
+  readonly hosts: readonly string[];
+  readonly detail: string;
 }
 
 export interface StonithFencerOptions {
@@ -54,6 +63,8 @@ export interface StonithFencer extends Fencer {
   waitingForOperator(): string[];
   /** Checks the devices once at start-up and logs what is wrong (plugin missing, bad mode). */
   checkDevices(): void;
+  /** `hbctl fence check`: every device this node may use, tried without fencing anything. */
+  check(): Promise<{ readonly device: string; readonly ok: boolean; readonly hosts: readonly string[]; readonly detail: string }[]>;
   stop(): void;
 }
 
@@ -94,6 +105,14 @@ export function createStonithFencer(options: StonithFencerOptions): StonithFence
             return { ok: answer.hosts.includes(node), why: `gethosts: ${answer.hosts.join(' ') || '(none)'}` };
           },
           reset: (node) => plugin.reset(node),
+          async check() {
+            const status = await plugin.status();
+            const hosts = await plugin.hosts();
+            const list = 'error' in hosts ? [] : hosts.hosts;
+            if (!status.ok) return { ok: false, hosts: list, detail: `status: ${status.detail}` };
+            if ('error' in hosts) return { ok: false, hosts: [], detail: hosts.error };
+            return { ok: true, hosts: list, detail: `status: ${status.detail}` };
+          },
         };
       }
       case 'ssh':
@@ -102,6 +121,7 @@ export function createStonithFencer(options: StonithFencerOptions): StonithFence
         return {
           device,
           canFence: (node) => Promise.resolve({ ok: (device.hosts ?? []).includes(node), why: `hosts: ${(device.hosts ?? []).join(' ')}` }),
+          check: () => Promise.resolve({ ok: true, hosts: device.hosts ?? [], detail: `an operator power-cycles the node and runs "hbctl fence confirm <node>" on ${localNode}` }),
           async reset(node) {
             log.log('crit', `OPERATOR INTERVENTION REQUIRED: power-cycle ${node} by hand (or make sure it is off), then run "hbctl fence confirm ${node}" on ${localNode}; until then no group of ${node} starts anywhere`);
             const waiting = desk.wait(node);
@@ -123,6 +143,7 @@ export function createStonithFencer(options: StonithFencerOptions): StonithFence
         return {
           device,
           canFence: () => Promise.resolve({ ok: true, why: '' }),
+          check: () => Promise.resolve({ ok: false, hosts: [], detail: `hbd cannot drive STONITH type "${device.type}": every fence through it fails` }),
           reset: () => Promise.resolve({ ok: false, detail: `hbd cannot drive STONITH type "${device.type}" (see HB_CFG_STONITH_UNSUPPORTED): use an external/ plugin for this device` }),
         };
     }
@@ -201,6 +222,14 @@ export function createStonithFencer(options: StonithFencerOptions): StonithFence
       };
     },
     waitingForOperator: () => desk.pending(),
+    async check() {
+      const out = [];
+      for (const driver of drivers) {
+        const result = await driver.check().catch((error: unknown) => ({ ok: false, hosts: [], detail: error instanceof Error ? error.message : String(error) }));
+        out.push({ device: deviceLabel(driver.device), ...result });
+      }
+      return out;
+    },
     checkDevices() {
       const mine = drivers.map((d) => d.device);
       if (fencing.devices.length === 0) return;

@@ -191,6 +191,12 @@ async function until(what: string, test: () => boolean | Promise<boolean>, timeo
     STONITH_LINE = readFileSync(join(alpha.hostDir, 'ha.d', 'ha.cf'), 'utf8').split('\n').findIndex((line) => line.startsWith('stonith_host ')) + 1;
     expect(STONITH_LINE).toBeGreaterThan(0);
     for (const node of cluster.nodes) expect(node.log()).toContain(`fencing: external/labswitch (ha.cf:${STONITH_LINE}); timeout 20 s, delay 2 s when holding no group`);
+    // hbctl fence check tries the device without fencing anything.
+    const check = await alpha.hbctl(['fence', 'check']);
+    expect({ code: check.code, stdout: check.stdout }).toEqual({
+      code: 0,
+      stdout: `fencing from alpha: 1 device(s) usable from alpha\n  ok      external/labswitch (ha.cf:${STONITH_LINE})  can fence: alpha beta\n          status: exit 0\n`,
+    });
     await cluster.settle('alpha');
     const cutAt = Date.now();
     try {

@@ -3,7 +3,7 @@ import { PROTOCOL_VERSION, makeNotification } from '@hbd/ipc';
 import { captureIo, startFakeDaemon, type FakeDaemon } from '../../../test/fake-daemon';
 import { STATUS_AFTER_FAILOVER } from '../../../test/status-document.fixture';
 import { runCleanup, runStandbyOrTakeover } from './admin-command';
-import { runFenceConfirm } from './fence-command';
+import { runFenceCheck, runFenceConfirm } from './fence-command';
 import { runNodeList, runResourceList } from './list-commands';
 import { runStatus } from './status-command';
 
@@ -170,5 +170,33 @@ describe('hbctl fence confirm', () => {
     const io = captureIo();
     expect(await runFenceConfirm('beta', { runDir: fake.runDir }, io.io)).not.toBe(0);
     expect(io.stderr()).toBe('hbctl: no fence of beta is waiting for an operator on alpha\n');
+  });
+});
+
+describe('hbctl fence check', () => {
+  test('one line per device; exit 0 only when every device works', async () => {
+    fake.answers.fenceCheck = {
+      result: {
+        devices: [
+          { device: 'external/ipmi (ha.cf:14)', ok: true, hosts: ['beta'], detail: 'status: exit 0' },
+          { device: 'baytech (ha.cf:15)', ok: false, hosts: [], detail: 'hbd cannot drive STONITH type "baytech": every fence through it fails' },
+        ],
+      },
+    };
+    const io = captureIo();
+    expect(await runFenceCheck({ runDir: fake.runDir }, io.io)).toBe(1);
+    expect(io.stderr()).toContain('1 of 2 device(s) not usable from');
+    expect(io.stderr()).toContain('\n  ok      external/ipmi (ha.cf:14)  can fence: beta\n          status: exit 0\n  FAILED  baytech (ha.cf:15)  can fence: (none)\n');
+    fake.answers.fenceCheck = { result: { devices: [{ device: 'external/ipmi (ha.cf:14)', ok: true, hosts: ['beta'], detail: 'status: exit 0' }] } };
+    const json = captureIo();
+    expect(await runFenceCheck({ runDir: fake.runDir, json: true }, json.io)).toBe(0);
+    expect(JSON.parse(json.stdout())).toMatchObject({ request: 'hbctl fence check --json', data: { devices: [{ ok: true }] } });
+  });
+
+  test('no device for this node: not OK', async () => {
+    fake.answers.fenceCheck = { result: { devices: [] } };
+    const io = captureIo();
+    expect(await runFenceCheck({ runDir: fake.runDir }, io.io)).toBe(1);
+    expect(io.stderr()).toMatch(/no stonith_host line lets \S+ fence/);
   });
 });

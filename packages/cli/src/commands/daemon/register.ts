@@ -4,6 +4,7 @@
 //   takeover [all|local|foreign|failback] [--no-wait] [--timeout S] [--json]
 //   cleanup GROUP [--no-wait] [--json]
 //   fence confirm NODE [--json]
+//   fence check [--json]
 //   node list [--json]
 //   resource list [--json]
 // Every one takes --run-dir (default $HBD_RUN_DIR, else /run/hbd). Without a daemon: a clear
@@ -12,7 +13,7 @@
 import { Argument, Command } from 'commander';
 import { ADMIN_SCOPES, type AdminScope } from '@hbd/ipc';
 import { runCleanup, runStandbyOrTakeover, DEFAULT_ADMIN_TIMEOUT_S, type AdminOptions } from './admin-command';
-import { runFenceConfirm } from './fence-command';
+import { runFenceCheck, runFenceConfirm } from './fence-command';
 import { runNodeList, runResourceList } from './list-commands';
 import { processIo, type Io } from './output';
 import { runStatus, type StatusOptions } from './status-command';
@@ -87,6 +88,13 @@ export function registerDaemonCommands(program: Command, ctx: DaemonCommandConte
     .option('--json', 'one JSON document on stdout')
     .option('--run-dir <dir>', RUN_DIR_HELP)
     .action(async (node: string, options: { json?: boolean; runDir?: string }) => set(await runFenceConfirm(node, options, io)));
+
+  parent(program, 'fence', 'fencing (stonith_host)')
+    .command('check')
+    .description('try every stonith_host device this node may use, without fencing anything (plugin status and gethosts; ssh: a login)')
+    .option('--json', 'one JSON document on stdout')
+    .option('--run-dir <dir>', RUN_DIR_HELP)
+    .action(async (options: { json?: boolean; runDir?: string }) => set(await runFenceCheck(options, io)));
 
   parent(program, 'node', 'cluster nodes')
     .command('list')
