@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs hbd from this checkout onto this machine: builds it, links hbd, hbctl, hb_standby,
-# hb_takeover and cl_status into $PREFIX/bin (default /usr/local), creates the haclient group and
+# hb_takeover, cl_status and meatclient into $PREFIX/bin (default /usr/local), creates the haclient group and
 # installs the systemd unit (or, without systemd, the LSB init script). Run it as root on every node.
 #   scripts/install.sh [--no-service]
 set -eu
@@ -25,7 +25,7 @@ npx -y pnpm@10.34.8 run build
 mkdir -p "$prefix/bin"
 for entry in hbd:packages/daemon/bin/hbd.js hbctl:packages/cli/bin/hbctl.js \
 	hb_standby:packages/cli/bin/hb_standby.js hb_takeover:packages/cli/bin/hb_takeover.js \
-	cl_status:packages/cli/bin/cl_status.js; do
+	cl_status:packages/cli/bin/cl_status.js meatclient:packages/cli/bin/meatclient.js; do
 	ln -sf "$root/${entry#*:}" "$prefix/bin/${entry%%:*}"
 	echo "linked $prefix/bin/${entry%%:*} -> $root/${entry#*:}"
 done

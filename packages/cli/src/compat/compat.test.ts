@@ -3,6 +3,7 @@ import { captureIo, startFakeDaemon, type FakeDaemon } from '../../test/fake-dae
 import { STATUS_AFTER_FAILOVER } from '../../test/status-document.fixture';
 import { runClStatus } from './cl-status';
 import { runHbStandbyCompat } from './hb-standby';
+import { runMeatclientCompat } from './meatclient';
 
 let fake: FakeDaemon;
 beforeEach(async () => {
@@ -86,5 +87,27 @@ describe('cl_status', () => {
     expect((await run('parameter', '-p', 'deadtime')).code).toBe(11);
     expect((await run('nodestatus')).code).toBe(11);
     expect((await run()).code).toBe(11);
+  });
+});
+
+describe('meatclient -c NODE', () => {
+  test('asks first, as Heartbeat; "y" confirms through hbd', async () => {
+    fake.answers.fenceConfirm = { result: { node: 'beta', message: 'beta confirmed fenced: its groups may be taken over' } };
+    const questions: string[] = [];
+    const io = captureIo({ HBD_RUN_DIR: fake.runDir });
+    expect(await runMeatclientCompat(['-c', 'beta'], io.io, (q) => (questions.push(q), Promise.resolve('y')))).toBe(0);
+    expect(questions[0]).toContain('If node "beta" has not been manually power-cycled');
+    expect(io.stdout()).toBe('beta confirmed fenced: its groups may be taken over\n');
+    expect(fake.requests.find((request) => request.method === 'fenceConfirm')?.params).toEqual({ node: 'beta' });
+  });
+
+  test('anything but yes cancels; bad arguments give the usage', async () => {
+    const no = captureIo({ HBD_RUN_DIR: fake.runDir });
+    expect(await runMeatclientCompat(['-c', 'beta'], no.io, () => Promise.resolve(''))).toBe(1);
+    expect(no.stderr()).toBe('Meatware_client: operation canceled.\n');
+    expect(fake.requests.some((request) => request.method === 'fenceConfirm')).toBe(false);
+    const bad = captureIo();
+    expect(await runMeatclientCompat(['beta'], bad.io, () => Promise.resolve('y'))).toBe(1);
+    expect(bad.stderr()).toBe('usage: meatclient -c nodename\n');
   });
 });
