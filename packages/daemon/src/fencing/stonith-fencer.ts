@@ -150,6 +150,8 @@ export function createStonithFencer(options: StonithFencerOptions): StonithFence
   });
 
   async function fenceOnce(node: string, reason: string): Promise<boolean> {
+    // Let the engine's own line for this order ("fencing X: why") be logged first.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     if (drivers.length === 0) {
       const others = fencing.devices.map((d) => `${d.hostFrom} ${d.type}`).join(', ');
       log.log('crit', `cannot fence ${node} (${reason}): no stonith_host line lets ${localNode} fence${others === '' ? '' : ` (lines: ${others})`}; make sure ${node} is down, then run "hbctl cleanup <group>"`);
