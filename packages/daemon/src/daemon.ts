@@ -290,18 +290,23 @@ export async function startDaemon<S>(options: DaemonOptions<S>): Promise<Daemon>
   const baseRunner =
     options.runner ??
     createResourceRunner({ localNode, config: () => config, log, onAgentSpawned: (opId, pid) => guardian?.opPid(opId, pid), ...(options.guardian?.runIn === undefined ? {} : { runIn: options.guardian.runIn }) });
-  // The guardian hears of every operation before its agent is spawned, and of the groups held.
+  // The guardian hears of every start and stop before its agent is spawned, and of the groups
+  // held. Not of monitor status checks: one left running when hbd dies changes nothing, and each
+  // would cost three state-file rewrites every monitor_interval.
   const opsInFlight = new Map<number, { group: string; action: string }>();
   const runner: ResourceRunner = {
     async run(op) {
+      const told = op.action !== 'status';
       opsInFlight.set(op.opId, { group: op.group, action: op.action });
-      guardian?.opStarted(op.opId, op.group, op.resource.token, op.action);
-      updateGuardian();
+      if (told) {
+        guardian?.opStarted(op.opId, op.group, op.resource.token, op.action);
+        updateGuardian();
+      }
       try {
         return await baseRunner.run(op);
       } finally {
         opsInFlight.delete(op.opId);
-        guardian?.opDone(op.opId);
+        if (told) guardian?.opDone(op.opId);
       }
     },
     abortAll: () => baseRunner.abortAll(),

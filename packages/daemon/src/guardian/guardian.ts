@@ -4,7 +4,7 @@
 // same group (Heartbeat's answer was a watchdog reboot).
 //
 // When hbd is gone:
-//   1. agents hbd still had running (a start half-way, a status) are killed, process group and
+//   1. agents hbd still had running (a start half-way; hbd does not report monitor checks) are killed, process group and
 //      all, so none of them adds an address after we removed it;
 //   2. every held group is stopped right to left with the configured stop timeout, groups in
 //      parallel (they are independent; the whole job must fit in deadtime); a failed stop is
