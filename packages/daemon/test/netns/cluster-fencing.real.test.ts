@@ -20,7 +20,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { realTestGate, runCommand } from '@hbd/testkit';
-import { DEADTIME_MS, GROUP_START_MS, type ClusterNode, type NetCluster } from './netns-cluster';
+import { DEADTIME_MS, GROUP_START_MS, powerOffNode, type ClusterNode, type NetCluster } from './netns-cluster';
 import { useNetClusterSuite } from './suite';
 
 const gate = realTestGate('hbd fencing end to end (network namespaces, external STONITH plugin, VIP, nginx)');
@@ -92,18 +92,10 @@ function nodeOfPid(pid: number): string {
   return '?';
 }
 
-/** Power off: every process of the node's namespace killed (the mount holder is the lab's "hardware"), its interface down. */
+/** Power off (netns-cluster's powerOffNode), remembered so the switch ignores the dead node's own requests. */
 async function powerOff(node: ClusterNode): Promise<void> {
   poweredOff.add(node.name);
-  for (const pid of await node.lab.pids()) {
-    if (pid === node.lab.mountHolderPid) continue;
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  await runCommand(['ip', '-n', node.lab.netns, 'link', 'set', 'eth0', 'down']);
+  await powerOffNode(node);
 }
 
 /** Power on: what RAM held is gone (the VIP, agent state), the interface comes up, hbd starts. */

@@ -6,8 +6,8 @@
 // `hbctl fence confirm alpha` on beta: beta takes over. The VIP never answers from two MACs
 // (the suite's check after every test).
 import { describe, expect, test } from '@jest/globals';
-import { realTestGate, runCommand } from '@hbd/testkit';
-import { DEADTIME_MS, GROUP_START_MS, type ClusterNode, type NetCluster } from './netns-cluster';
+import { realTestGate } from '@hbd/testkit';
+import { DEADTIME_MS, GROUP_START_MS, powerOffNode, type NetCluster } from './netns-cluster';
 import { useNetClusterSuite } from './suite';
 
 const gate = realTestGate('hbd meatware fencing end to end (network namespaces, hbctl fence confirm, VIP, nginx)');
@@ -21,17 +21,6 @@ useNetClusterSuite(
   { extraHaCf: ['stonith_host * meatware alpha beta'] },
 );
 
-async function powerOff(node: ClusterNode): Promise<void> {
-  for (const pid of await node.lab.pids()) {
-    if (pid === node.lab.mountHolderPid) continue;
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  await runCommand(['ip', '-n', node.lab.netns, 'link', 'set', 'eth0', 'down']);
-}
 
 async function until(what: string, test: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -62,7 +51,7 @@ async function until(what: string, test: () => boolean, timeoutMs: number): Prom
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toContain('no fence of gamma is waiting for an operator on beta (waiting: alpha)');
     // The operator powers alpha off, then confirms.
-    await powerOff(alpha);
+    await powerOffNode(alpha);
     const confirmedAt = Date.now();
     const confirm = await beta.hbctl(['fence', 'confirm', 'alpha']);
     expect({ code: confirm.code, stdout: confirm.stdout }).toEqual({ code: 0, stdout: 'alpha confirmed fenced: its groups may be taken over\n' });

@@ -16,7 +16,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { StatusDocument } from '@hbd/ipc';
-import { createNetLab, type CommandResult, type LabLink, type LabNode, type NetLab } from '@hbd/testkit';
+import { createNetLab, runCommand, type CommandResult, type LabLink, type LabNode, type NetLab } from '@hbd/testkit';
 import { HBD_BIN, REPO_ROOT } from '../../src/demo/loopback-cluster';
 import { probeSources, startVipProbe, type VipProbe } from './vip-probe';
 
@@ -332,6 +332,19 @@ function withoutSystemd(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /** One line of what a status document says, for timeout messages. */
+/** Power off: every process of the node's namespace killed by PID (the mount holder is the lab's "hardware"), its interface down. */
+export async function powerOffNode(node: ClusterNode): Promise<void> {
+  for (const pid of await node.lab.pids()) {
+    if (pid === node.lab.mountHolderPid) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  await runCommand(['ip', '-n', node.lab.netns, 'link', 'set', 'eth0', 'down']);
+}
+
 export function summarize(doc: StatusDocument): string {
   const nodes = doc.nodes.map((node) => `${node.name}=${node.status}`).join(' ');
   const groups = doc.groups.map((group) => `${group.id}: owner ${String(group.owner)}, here ${group.localState}${group.refusal === null ? '' : ` (refused: ${group.refusal})`}`).join('; ');
