@@ -53,16 +53,22 @@ export function pingProbeTimeoutMs(config: ClusterConfig): number {
   return Math.max(200, Math.min(config.keepaliveMs, 2000));
 }
 
+/** The shell's prober sends echo requests no faster than this (iputils' floor for non-root users). */
+export const PING_PROBE_MIN_INTERVAL_MS = 200;
+
 /**
  * A node that hears neither a peer nor any ping target for this long is the one cut off (its own
  * cable or switch port): its ping targets count as dead at once, not after deadping, and it gives
  * up what it holds. The other side declares it dead only after deadtime, so the cut-off node has
  * deadtime minus this to stop its groups before the takeover starts them there (scenario F2: with
  * deadping + deadtime, a file system was mounted on both nodes for 2 s). warntime (Heartbeat's
- * default deadtime / 2), never more than half of deadtime, never less than two keepalives.
+ * default deadtime / 2), never more than half of deadtime — but never less than two probe rounds
+ * (ping nodes are probed every keepalive, and no faster than every PING_PROBE_MIN_INTERVAL_MS):
+ * with keepalive 50 ms two lost heartbeats and the ordinary gap between two echo replies must not
+ * look like a cut cable.
  */
 export function cutOffAfterMs(config: ClusterConfig): number {
-  return Math.max(2 * config.keepaliveMs, Math.min(config.warntimeMs, Math.floor(config.deadtimeMs / 2)));
+  return Math.max(2 * Math.max(config.keepaliveMs, PING_PROBE_MIN_INTERVAL_MS), Math.min(config.warntimeMs, Math.floor(config.deadtimeMs / 2)));
 }
 
 /**

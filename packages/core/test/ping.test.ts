@@ -147,6 +147,25 @@ describe('ping quorum', () => {
     expect(p.eventsOf('groupTakeoverStarted', 'nodea').filter((e) => e.atMs > cutAt)).toHaveLength(0);
   });
 
+  test('with very short timers, a gap in heartbeats and echo replies shorter than two probe rounds is not a cut cable', () => {
+    // The shell's prober sends an echo no faster than every 200 ms, whatever the keepalive: at
+    // keepalive 50 ms a silence of two keepalives is ordinary between two replies.
+    const p = new Pump(makeConfig({ pingTargets: [gw], keepaliveMs: 50, warntimeMs: 150, deadtimeMs: 200, initdeadMs: 3000, deadpingMs: 1000 }));
+    p.bootAll();
+    p.run(5000);
+    expect(p.fullyOn(A)).toEqual(['nodea']);
+    p.pingDown.add('nodea'); // the gap between two replies …
+    p.run(200);
+    p.cut('nodea', 'nodeb'); // … and two lost heartbeats at the end of it: short of deadtime, nothing happens
+    p.run(110);
+    p.heal();
+    p.pingDown.clear();
+    p.run(3000);
+    expect(p.eventsOf('pingTargetDead')).toEqual([]);
+    expect(p.eventsOf('groupReleaseStarted')).toEqual([]);
+    expect(p.fullyOn(A)).toEqual(['nodea']);
+  });
+
   test('a node that loses only its ping node keeps its groups while it hears its peer; the peer, reaching more, gets them by ipfail', () => {
     const p = new Pump(makeConfig({ pingTargets: [gw], autoFailback: 'off' }));
     p.bootAll();
