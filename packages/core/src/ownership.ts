@@ -200,6 +200,10 @@ function maybeStart(ctx: Ctx, g: GroupRuntime): void {
     return;
   }
   if (waitingToRejoin(s, ctx.now)) return; // the other side may hold it: hear it first
+  // A live peer whose claims we have not read since we (re)heard it may hold the group (its first
+  // packet was not a heartbeat, and it may have died since): an hb_takeover must not start it
+  // beside that copy (simulator seed 1850850956). Placement itself defers to such a peer anyway.
+  if (s.nodes.some((p, i) => i !== s.localIndex && isAlivePeer(p) && (p.lastClaimsAtMs === null || (p.upSinceAtMs !== null && p.lastClaimsAtMs < p.upSinceAtMs)))) return;
   const unreadable = s.nodes.findIndex((p, i) => i !== s.localIndex && isAlivePeer(p) && p.claimsUnreadable);
   if (unreadable >= 0) {
     refuse(ctx, g, `${nodeName(s, unreadable)} runs another haresources (its claims cannot be read): nothing starts until every node runs the same configuration`);

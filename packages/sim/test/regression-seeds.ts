@@ -23,4 +23,5 @@ export const REGRESSION_SEEDS: readonly { readonly seed: number; readonly profil
   { seed: 1380317002, profile: 'full', finding: 'H (harness) hb_takeover of an unheld group is an operator placement before the request completes (L1 expected failback)' },
   { seed: 2176677359, profile: 'full', finding: 'H (was O4, harness) a dead incarnation\'s op result swallowed the new incarnation\'s op with the same id (L1)' },
   { seed: 1466672580, profile: 'full', finding: 'H (was O4, harness) same op-id collision across incarnations: a start never finished (L1)' },
+  { seed: 1850850956, profile: 'full', finding: 'F14 hb_takeover started a group while a live peer\'s claims were not yet read (its first packet was no heartbeat; it died holding the group) (S5)' },
 ];
