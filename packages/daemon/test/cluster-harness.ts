@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClusterConfig, ResourceGroup } from '@hbd/config';
 import * as core from '@hbd/core';
+import type { StatusDocument } from '@hbd/ipc';
 import { connectDaemon, type DaemonClient } from '../../cli/src/daemon-client';
 import { startDaemon, type Daemon } from '../src/daemon';
 import type { Prober } from '../src/ports';
@@ -133,6 +134,16 @@ export async function startCluster(
 }
 
 /** Polls `probe` every 20 ms until it returns a non-null value; bounded by `timeoutMs`. */
+/** One node's status document, through its control socket (hbctl's client). */
+export async function statusOf(cluster: Cluster, name: string): Promise<StatusDocument> {
+  const client = await cluster.node(name).client();
+  try {
+    return await client.call('status', {}, 5000);
+  } finally {
+    client.close();
+  }
+}
+
 export async function eventually<T>(what: string, probe: () => T | null | undefined | Promise<T | null | undefined>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;

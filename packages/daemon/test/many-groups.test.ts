@@ -13,7 +13,7 @@ import { loadClusterConfig } from '@hbd/config-loader';
 import type { StatusDocument } from '@hbd/ipc';
 import { checkHeartbeatCapacity, createCodec } from '@hbd/wire';
 import { nodeHmac } from '../src/node-hmac';
-import { eventually, startCluster, type Cluster, type GroupSpec } from './cluster-harness';
+import { eventually, startCluster, type Cluster, type GroupSpec, statusOf } from './cluster-harness';
 import { freeUdpPort } from './free-port';
 
 const HA_CF = 'keepalive 1\ndeadtime 10\nwarntime 5\ninitdead 20\nudpport 694\nucast lo 127.0.0.1\nauto_failback on\nnode alpha\nnode beta\n';
@@ -66,14 +66,7 @@ const GROUPS = 40;
 const specs: GroupSpec[] = Array.from({ length: GROUPS }, (_, i) => [i % 2 === 0 ? 'alpha' : 'beta', `Dummy::site${i}`, `Dummy::db${i}`]);
 let cluster: Cluster;
 
-async function status(name: string): Promise<StatusDocument> {
-  const client = await cluster.node(name).client();
-  try {
-    return await client.call('status', {}, 5000);
-  } finally {
-    client.close();
-  }
-}
+const status = (name: string): Promise<StatusDocument> => statusOf(cluster, name);
 
 beforeAll(async () => {
   cluster = await startCluster(['alpha', 'beta'], specs, { port: await freeUdpPort() });

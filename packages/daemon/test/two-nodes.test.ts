@@ -4,20 +4,13 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StatusDocument } from '@hbd/ipc';
-import { eventually, startCluster, type Cluster } from './cluster-harness';
+import { eventually, startCluster, type Cluster, statusOf } from './cluster-harness';
 import { freeUdpPort } from './free-port';
 
 const GROUP = 'Dummy::web';
 let cluster: Cluster;
 
-async function status(name: string): Promise<StatusDocument> {
-  const client = await cluster.node(name).client();
-  try {
-    return await client.call('status', {}, 5000);
-  } finally {
-    client.close();
-  }
-}
+const status = (name: string): Promise<StatusDocument> => statusOf(cluster, name);
 
 async function ownerSeenBy(name: string): Promise<string | null> {
   const doc = await status(name);
