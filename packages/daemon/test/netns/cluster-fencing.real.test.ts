@@ -20,7 +20,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { realTestGate, runCommand } from '@hbd/testkit';
-import { DEADTIME_MS, GROUP_START_MS, powerOffNode, type ClusterNode, type NetCluster } from './netns-cluster';
+import { DEADTIME_MS, GROUP_START_MS, powerOffNode, until, type ClusterNode, type NetCluster } from './netns-cluster';
 import { useNetClusterSuite } from './suite';
 
 const gate = realTestGate('hbd fencing end to end (network namespaces, external STONITH plugin, VIP, nginx)');
@@ -167,13 +167,6 @@ async function heartbeatsCut(alpha: ClusterNode, beta: ClusterNode, cut: boolean
   }
 }
 
-async function until(what: string, test: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await test())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 (gate.enabled ? describe : describe.skip)('fencing with an external STONITH plugin (2 nodes, one LAN, ping node on it)', () => {
   test('heartbeat link cut, both reach the ping node: the holder fences the other and keeps serving', async () => {

@@ -7,7 +7,7 @@
 // (the suite's check after every test).
 import { describe, expect, test } from '@jest/globals';
 import { realTestGate } from '@hbd/testkit';
-import { DEADTIME_MS, GROUP_START_MS, powerOffNode, type NetCluster } from './netns-cluster';
+import { DEADTIME_MS, GROUP_START_MS, powerOffNode, until, type NetCluster } from './netns-cluster';
 import { useNetClusterSuite } from './suite';
 
 const gate = realTestGate('hbd meatware fencing end to end (network namespaces, hbctl fence confirm, VIP, nginx)');
@@ -22,13 +22,6 @@ useNetClusterSuite(
 );
 
 
-async function until(what: string, test: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 (gate.enabled ? describe : describe.skip)('meatware: the operator fences by hand and confirms', () => {
   test('nothing starts until hbctl fence confirm; then beta takes over', async () => {

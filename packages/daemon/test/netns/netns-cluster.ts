@@ -332,6 +332,15 @@ function withoutSystemd(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /** One line of what a status document says, for timeout messages. */
+/** Polls every 100 ms until `test` holds; bounded by `timeoutMs`. */
+export async function until(what: string, test: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await test())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Power off: every process of the node's namespace killed by PID (the mount holder is the lab's "hardware"), its interface down. */
 export async function powerOffNode(node: ClusterNode): Promise<void> {
   for (const pid of await node.lab.pids()) {
